@@ -1,0 +1,180 @@
+// Package api is droidplexd's HTTP+JSON API on its unix socket: readiness,
+// the event stream, publishing (the proxies post call-state events) and the
+// foreground container. Routes are listed in one table in Handler.
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"droidplex/container/events"
+	"droidplex/container/wire"
+	"droidplex/internal/ctlhttp"
+	"droidplex/internal/version"
+)
+
+// ErrUnknownContainer is returned when a request names a container that the
+// server's Containers does not know.
+var ErrUnknownContainer = errors.New("unknown container")
+
+// Containers is what the API needs to know about containers. The container
+// manager implements it; nil means any name is accepted.
+type Containers interface {
+	// Exists reports whether name is a configured container.
+	Exists(name string) bool
+}
+
+// Server holds the control plane's state: the hub and the foreground.
+type Server struct {
+	Hub        *events.Hub
+	Containers Containers
+
+	mu         sync.Mutex
+	ready      bool
+	foreground string
+}
+
+// New returns a server publishing through hub.
+func New(hub *events.Hub) *Server { return &Server{Hub: hub} }
+
+// SetReady marks the daemon ready (GET /v1/status says so); autostart waits
+// for it.
+func (s *Server) SetReady(ready bool) {
+	s.mu.Lock()
+	s.ready = ready
+	s.mu.Unlock()
+}
+
+// Foreground returns the foreground container ("" if none).
+func (s *Server) Foreground() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.foreground
+}
+
+// SetForeground makes name the foreground container and publishes a
+// foreground event, unless it already is.
+func (s *Server) SetForeground(name string) error {
+	if name == "" {
+		return errors.New("set foreground: empty container name")
+	}
+	if s.Containers != nil && !s.Containers.Exists(name) {
+		return fmt.Errorf("set foreground %q: %w", name, ErrUnknownContainer)
+	}
+	s.mu.Lock()
+	prev := s.foreground
+	if prev == name {
+		s.mu.Unlock()
+		return nil
+	}
+	s.foreground = name
+	// Publish under the lock so foreground events are in switch order.
+	s.Hub.Publish(wire.Event{Type: wire.EventForeground,
+		Foreground: &wire.Foreground{Container: name, Previous: prev}})
+	s.mu.Unlock()
+	return nil
+}
+
+// Handler returns the API's routes. extra adds routes (the container
+// manager's) to the same mux.
+func (s *Server) Handler(extra func(*http.ServeMux)) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/status", s.status)
+	mux.HandleFunc("GET /v1/events", s.streamEvents)
+	mux.HandleFunc("POST /v1/events", s.publish)
+	mux.HandleFunc("GET /v1/foreground", s.getForeground)
+	mux.HandleFunc("PUT /v1/foreground", s.putForeground)
+	if extra != nil {
+		extra(mux)
+	}
+	return mux
+}
+
+func (s *Server) status(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	st := wire.Status{Ready: s.ready, Version: version.String(), Foreground: s.foreground}
+	s.mu.Unlock()
+	ctlhttp.WriteJSON(w, http.StatusOK, st)
+}
+
+func (s *Server) getForeground(w http.ResponseWriter, _ *http.Request) {
+	ctlhttp.WriteJSON(w, http.StatusOK, wire.SetForeground{Container: s.Foreground()})
+}
+
+func (s *Server) putForeground(w http.ResponseWriter, r *http.Request) {
+	var req wire.SetForeground
+	if err := ctlhttp.DecodeJSON(r, &req); err != nil {
+		ctlhttp.WriteError(w, http.StatusBadRequest, err)
+		return
+	}
+	if err := s.SetForeground(req.Container); err != nil {
+		code := http.StatusBadRequest
+		if errors.Is(err, ErrUnknownContainer) {
+			code = http.StatusNotFound
+		}
+		ctlhttp.WriteError(w, code, err)
+		return
+	}
+	ctlhttp.WriteJSON(w, http.StatusOK, req)
+}
+
+// publish accepts events from the proxies. Only call-state events may be
+// posted: foreground and container state belong to droidplexd itself.
+func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
+	var ev wire.Event
+	if err := ctlhttp.DecodeJSON(r, &ev); err != nil {
+		ctlhttp.WriteError(w, http.StatusBadRequest, err)
+		return
+	}
+	if ev.Type != wire.EventCallState || ev.CallState == nil || ev.CallState.Container == "" {
+		ctlhttp.WriteError(w, http.StatusBadRequest,
+			errors.New("only call-state events with a call_state.container may be published"))
+		return
+	}
+	ev.Seq = 0
+	ctlhttp.WriteJSON(w, http.StatusOK, s.Hub.Publish(ev))
+}
+
+// streamEvents writes newline-delimited JSON events until the client goes
+// away. It starts with the current foreground, so a subscriber knows the
+// state it is following from; if the hub cuts the subscriber off it ends
+// with a "missed" event.
+func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
+	sub := s.Hub.Subscribe(0)
+	defer sub.Close()
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	w.WriteHeader(http.StatusOK)
+	enc := json.NewEncoder(w)
+	flusher, _ := w.(http.Flusher)
+	flush := func() {
+		if flusher != nil {
+			flusher.Flush()
+		}
+	}
+	if fg := s.Foreground(); fg != "" {
+		_ = enc.Encode(wire.Event{Seq: s.Hub.Seq(), Type: wire.EventForeground,
+			Foreground: &wire.Foreground{Container: fg}})
+	}
+	flush()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case ev, ok := <-sub.C:
+			if !ok {
+				_ = enc.Encode(wire.Event{Type: wire.EventMissed, Missed: &wire.Missed{From: sub.MissedFrom()}})
+				flush()
+				return
+			}
+			if err := enc.Encode(ev); err != nil {
+				return
+			}
+			if len(sub.C) == 0 {
+				flush()
+			}
+		}
+	}
+}
