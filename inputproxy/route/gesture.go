@@ -101,8 +101,8 @@ var usRows = []struct {
 	first        uint16
 	plain, shift string
 }{
-	{2, "1234567890-=", "!@#$%^&*()_+"}, // KEY_1 ... KEY_EQUAL
-	{16, "qwertyuiop[]", "QWERTYUIOP{}"}, // KEY_Q ... KEY_RIGHTBRACE
+	{2, "1234567890-=", "!@#$%^&*()_+"},   // KEY_1 ... KEY_EQUAL
+	{16, "qwertyuiop[]", "QWERTYUIOP{}"},  // KEY_Q ... KEY_RIGHTBRACE
 	{30, "asdfghjkl;'`", "ASDFGHJKL:\"~"}, // KEY_A ... KEY_GRAVE
 	{43, "\\zxcvbnm,./", "|ZXCVBNM<>?"},   // KEY_BACKSLASH ... KEY_SLASH
 }
