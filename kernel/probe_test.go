@@ -135,7 +135,7 @@ func TestMissingByMode(t *testing.T) {
 		{ModeLXC, []string{"uinput", "binderfs", "binder device", "ashmem"}, ""},
 		{ModeLXC, []string{"overlayfs", "pid namespace"}, "pid namespace,overlayfs"},
 		{ModeAndroid, []string{"binderfs", "ashmem"}, ""}, // binder device is enough
-		{ModeAndroid, []string{"binder device"}, ""},       // binderfs is enough
+		{ModeAndroid, []string{"binder device"}, ""},      // binderfs is enough
 		{ModeAndroid, []string{"binderfs", "binder device", "uinput"}, "uinput,binder device,binderfs"},
 		{ModeAndroid, []string{"user namespace", "cgroup v2"}, ""},
 	} {
