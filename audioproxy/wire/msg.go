@@ -89,6 +89,9 @@ type Params struct {
 	Format   Format
 }
 
+// FrameBytes returns the size of one frame.
+func (p Params) FrameBytes() int { return int(p.Channels) * p.Format.SampleBytes() }
+
 // Validate checks that p describes a usable stream.
 func (p Params) Validate() error {
 	if p.Rate < 8000 || p.Rate > 192000 {

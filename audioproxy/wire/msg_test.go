@@ -105,7 +105,7 @@ func FuzzRingSpan(f *testing.F) {
 	f.Add(uint64(0), uint32(0), uint8(3))
 	f.Add(^uint64(0), ^uint32(0), uint8(16))
 	f.Fuzz(func(t *testing.T, pos uint64, n uint32, capLog uint8) {
-		g := Geometry{Capacity: 1 << (capLog % 17), Params: Params{Rate: 48000, Channels: 1, Format: FormatS16}, Period: 1}
+		g := Geometry{Capacity: uint32(capLog)%200 + 1, Params: Params{Rate: 48000, Channels: 1, Format: FormatS16}, Period: 1}
 		r, err := Init(make([]byte, g.Size()), g)
 		if err != nil {
 			t.Fatal(err)

@@ -16,7 +16,7 @@ import (
 //	  0    4 magic            server  RingMagic ("DPXR")
 //	  4    4 version          server  RingVersion
 //	  8    4 header_bytes     server  HeaderSize; PCM data starts here
-//	 12    4 capacity_frames  server  ring size in frames, a power of two
+//	 12    4 capacity_frames  server  ring size in frames, 1..MaxCapacity
 //	 16    4 frame_bytes      server  channels × bytes per sample
 //	 20    4 rate             server  frames per second
 //	 24    2 channels         server  interleaved channels
@@ -36,7 +36,8 @@ import (
 //
 // For an output stream the shim is the writer and the server the reader; for
 // an input stream it is the other way round. A position p lives at data
-// offset (p mod capacity_frames) × frame_bytes.
+// offset (p mod capacity_frames) × frame_bytes. The writer fills the ring
+// up to capacity_frames, so the capacity is also the stream's buffer latency.
 const (
 	OffMagic      = 0
 	OffVersion    = 4
@@ -80,13 +81,10 @@ var ErrBadRing = errors.New("wire: bad ring")
 // Geometry is a ring's shape. The server keeps its own copy and never reads
 // it back from shared memory.
 type Geometry struct {
-	Capacity uint32 // frames, a power of two
+	Capacity uint32 // frames; also the most the writer may buffer
 	Params          // rate, channels, format
 	Period   uint32 // device period in frames
 }
-
-// FrameBytes returns the size of one frame.
-func (g Geometry) FrameBytes() int { return int(g.Channels) * g.Format.SampleBytes() }
 
 // Size returns the number of bytes a ring of this geometry occupies.
 func (g Geometry) Size() int { return HeaderSize + int(g.Capacity)*g.FrameBytes() }
@@ -96,8 +94,8 @@ func (g Geometry) Validate() error {
 	if err := g.Params.Validate(); err != nil {
 		return err
 	}
-	if g.Capacity == 0 || g.Capacity > MaxCapacity || g.Capacity&(g.Capacity-1) != 0 {
-		return fmt.Errorf("%w: capacity %d is not a power of two in 1..%d", ErrBadRing, g.Capacity, MaxCapacity)
+	if g.Capacity == 0 || g.Capacity > MaxCapacity {
+		return fmt.Errorf("%w: capacity %d outside 1..%d", ErrBadRing, g.Capacity, MaxCapacity)
 	}
 	if g.Period == 0 || g.Period > g.Capacity {
 		return fmt.Errorf("%w: period %d outside 1..capacity", ErrBadRing, g.Period)
@@ -111,7 +109,6 @@ func (g Geometry) Validate() error {
 type Ring struct {
 	mem  []byte
 	geo  Geometry
-	mask uint64
 	data []byte
 }
 
@@ -164,7 +161,7 @@ func view(mem []byte, g Geometry) (*Ring, error) {
 	if uintptr(unsafe.Pointer(&mem[0]))%8 != 0 {
 		return nil, fmt.Errorf("%w: mapping not 8-byte aligned", ErrBadRing)
 	}
-	return &Ring{mem: mem, geo: g, mask: uint64(g.Capacity) - 1, data: mem[HeaderSize:g.Size()]}, nil
+	return &Ring{mem: mem, geo: g, data: mem[HeaderSize:g.Size()]}, nil
 }
 
 // Geometry returns the ring's geometry.
@@ -237,7 +234,7 @@ func (r *Ring) Span(pos uint64, n uint32) (a, b []byte) {
 		n = r.geo.Capacity
 	}
 	fb := uint64(r.geo.FrameBytes())
-	start := pos & r.mask
+	start := pos % uint64(r.geo.Capacity)
 	first := uint64(r.geo.Capacity) - start
 	if uint64(n) <= first {
 		return r.data[start*fb : (start+uint64(n))*fb], nil

@@ -59,7 +59,7 @@ func TestGeometryValidate(t *testing.T) {
 		ok bool
 	}{
 		{testGeo(), true},
-		{Geometry{Capacity: 6, Params: testGeo().Params, Period: 4}, false},
+		{Geometry{Capacity: 6, Params: testGeo().Params, Period: 4}, true},
 		{Geometry{Capacity: 0, Params: testGeo().Params, Period: 0}, false},
 		{Geometry{Capacity: MaxCapacity * 2, Params: testGeo().Params, Period: 4}, false},
 		{Geometry{Capacity: 8, Params: testGeo().Params, Period: 9}, false},

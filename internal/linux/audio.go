@@ -1,0 +1,28 @@
+package linux
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// EventfdPoke adds 1 to a non-blocking eventfd's counter with one raw
+// write(2). It neither allocates nor blocks nor enters the Go scheduler, so
+// a real-time audio callback may call it; it reports whether the write
+// succeeded (EAGAIN on a saturated counter is a failure the caller ignores:
+// the reader is already awake).
+func EventfdPoke(fd int) bool {
+	_, _, e := unix.RawSyscall(unix.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(&pokeOne)), 8)
+	return e == 0
+}
+
+// pokeOne is the 8-byte value EventfdPoke writes; the kernel only reads it.
+var pokeOne uint64 = 1
+
+// MonotonicNs returns CLOCK_MONOTONIC in nanoseconds, the clock Android's
+// get_presentation_position reports in.
+func MonotonicNs() int64 {
+	var ts unix.Timespec
+	_ = unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts) // cannot fail for this clock
+	return ts.Nano()
+}
