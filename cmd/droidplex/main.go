@@ -1,0 +1,62 @@
+// Command droidplex is the operator CLI: kernel checks, containers and the
+// foreground, and the proxies' controls (audio, modem, input). Each group of
+// subcommands lives in its own file and registers itself here.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"droidplex/internal/version"
+)
+
+// commands holds the constructors of the top-level subcommands; each file
+// adds its own with register.
+var commands []func() *cobra.Command
+
+func register(c func() *cobra.Command) { commands = append(commands, c) }
+
+// exitError carries a process exit code without printing anything more.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "droidplex",
+		Short: "Run several Android systems side by side on one kernel",
+		Long: `droidplex is the operator CLI of the droidplex suite: the container manager
+(droidplexd) and the audio, telephony and input proxies (audioproxyd,
+rilproxyd, inputproxyd). Each daemon serves an HTTP+JSON API on a unix socket
+under /run/droidplex; every subcommand takes --socket to point elsewhere.`,
+		Version:       version.String(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetVersionTemplate("{{.Version}}\n")
+	for _, c := range commands {
+		root.AddCommand(c())
+	}
+	return root
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := newRoot().ExecuteContext(ctx)
+	stop()
+	var ee exitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee):
+		os.Exit(ee.code)
+	default:
+		fmt.Fprintln(os.Stderr, "droidplex:", err)
+		os.Exit(1)
+	}
+}
