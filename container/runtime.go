@@ -1,0 +1,67 @@
+package container
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"droidplex/container/spec"
+	"droidplex/container/wire"
+)
+
+// Errors returned by the Manager and Runtimes.
+var (
+	// ErrUnknown: no container of that name is configured.
+	ErrUnknown = errors.New("unknown container")
+	// ErrNotRunning: the container has no running init.
+	ErrNotRunning = errors.New("container is not running")
+	// ErrNotCreated: Start was asked for a container never created.
+	ErrNotCreated = errors.New("container has not been created")
+)
+
+// Runtime runs containers: LXC (container/lxc) or plain processes in their
+// own namespaces (container/proc). containertest has a recording fake.
+type Runtime interface {
+	// Exists reports whether name has been created.
+	Exists(name string) (bool, error)
+	// Create makes the container's root directory and config from s.
+	Create(s *spec.Spec) error
+	// Start starts the created container described by s and returns its
+	// running init. ctx bounds the start only, not the container's life.
+	Start(ctx context.Context, s *spec.Spec) (Instance, error)
+	// Attach returns the already-running init of name (after a droidplexd
+	// restart), or an error matching ErrNotRunning.
+	Attach(name string) (Instance, error)
+}
+
+// Instance is one running container init.
+type Instance interface {
+	// Pid is the init's pid in droidplexd's pid namespace.
+	Pid() int
+	// Wait blocks until the init has exited and returns why.
+	Wait() error
+	// Stop asks the init to stop (SIGTERM), kills it after timeout, and
+	// returns once it has exited.
+	Stop(timeout time.Duration) error
+}
+
+// Host prepares the host side of a container before it starts. OSHost is
+// the real one; containertest has a recording fake.
+type Host interface {
+	// MkdirAll creates a directory and its parents.
+	MkdirAll(path string) error
+	// Symlink makes link point at target, replacing an old link.
+	Symlink(target, link string) error
+	// Device describes the host node at path; an error matching
+	// fs.ErrNotExist if there is none.
+	Device(path string) (spec.Device, error)
+	// Binder mounts a binderfs instance at dir and allocates spec.BinderDevices
+	// in it. undo unmounts it. A kernel without binderfs gives an error
+	// matching kernel.ErrNotSupported.
+	Binder(dir string) (devs []spec.Device, undo func(), err error)
+}
+
+// Publisher receives the manager's events (the events.Hub).
+type Publisher interface {
+	Publish(ev wire.Event) wire.Event
+}
