@@ -24,7 +24,9 @@ func newTestEngine(t *testing.T, limit int) *Engine {
 	return e
 }
 
-func geo() wire.Geometry { return wire.Geometry{Capacity: 960, Params: testDev.Params, Period: testDev.Period} }
+func geo() wire.Geometry {
+	return wire.Geometry{Capacity: 960, Params: testDev.Params, Period: testDev.Period}
+}
 
 // render runs n periods, refilling each ring's tone before every period, and
 // returns the device output as s16.
