@@ -1,0 +1,59 @@
+package linux
+
+import (
+	"os"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// binderfsDevice mirrors struct binderfs_device (linux/android/binderfs.h).
+type binderfsDevice struct {
+	Name  [256]byte
+	Major uint32
+	Minor uint32
+}
+
+// binderCtlAdd is BINDER_CTL_ADD: _IOWR('b', 1, struct binderfs_device).
+const binderCtlAdd = (3 << 30) | (uint(unsafe.Sizeof(binderfsDevice{})) << 16) | ('b' << 8) | 1
+
+// BinderCtlAdd allocates a binder device called name through a binderfs
+// instance's binder-control descriptor and returns its device number.
+func BinderCtlAdd(control *os.File, name string) (major, minor uint32, err error) {
+	var d binderfsDevice
+	if len(name) >= len(d.Name) {
+		return 0, 0, os.NewSyscallError("ioctl BINDER_CTL_ADD", unix.ENAMETOOLONG)
+	}
+	copy(d.Name[:], name)
+	if err := IoctlPtr(int(control.Fd()), binderCtlAdd, unsafe.Pointer(&d)); err != nil {
+		return 0, 0, err
+	}
+	return d.Major, d.Minor, nil
+}
+
+// PidfdOpen returns a pidfd for pid: it becomes readable when pid exits,
+// whether or not pid is the caller's child.
+func PidfdOpen(pid int) (*os.File, error) {
+	fd, err := retry2(func() (int, error) { return unix.PidfdOpen(pid, unix.PIDFD_NONBLOCK) })
+	if err != nil {
+		return nil, wrap("pidfd_open", err)
+	}
+	return os.NewFile(uintptr(fd), "pidfd"), nil
+}
+
+// PidfdWait blocks until the process behind pidfd has exited.
+func PidfdWait(pidfd *os.File) error {
+	fds := []unix.PollFd{{Fd: int32(pidfd.Fd()), Events: unix.POLLIN}}
+	_, err := Poll(fds, -1)
+	return err
+}
+
+// Exec replaces the calling process with argv[0].
+func Exec(argv, env []string) error {
+	return wrap("execve", unix.Exec(argv[0], argv, env))
+}
+
+// DeviceNumber splits a stat rdev into major and minor.
+func DeviceNumber(rdev uint64) (major, minor uint32) {
+	return unix.Major(rdev), unix.Minor(rdev)
+}
