@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"droidplex/container"
-	"droidplex/kernel"
 	"droidplex/internal/testutil"
+	"droidplex/kernel"
 )
 
 func TestOSHostDevice(t *testing.T) {
