@@ -226,10 +226,13 @@ func (m *Manager) prepare(c config.Container, r *revert.Reverter) ([]spec.Device
 		}
 		devs = append(devs, hd)
 	}
-	for _, n := range slices.Concat(c.Input, c.Devices) {
+	for i, n := range slices.Concat(c.Input, c.Devices) {
 		d, err := h.Device(n)
 		if err != nil {
 			return nil, fmt.Errorf("device %s: %w", n, err)
+		}
+		if i < len(c.Input) {
+			d.Path = "/dev/input/" + filepath.Base(n)
 		}
 		devs = append(devs, d)
 	}

@@ -62,11 +62,13 @@ type Container struct {
 	CPUShares int `toml:"cpu_shares"`
 	// CPUs is a cpuset list such as "0-1" or "0,2".
 	CPUs string `toml:"cpus"`
-	// Input lists host device nodes (uinput clones) given to the container.
+	// Input lists host device nodes (the container's uinput clones); each
+	// appears in the container as /dev/input/<base name>.
 	Input []string `toml:"input"`
-	// Devices lists extra host device nodes allowed in the container's /dev.
+	// Devices lists extra host device nodes under /dev, given to the
+	// container at the same path.
 	Devices []string `toml:"devices"`
-	// Mounts are extra bind mounts.
+	// Mounts are extra bind mounts of host directories.
 	Mounts []Mount `toml:"mount"`
 }
 

@@ -58,7 +58,8 @@ func TestParseErrors(t *testing.T) {
 		{"memory wrong type", base + "memory = 12\n", "line 5"},
 		{"cpu shares", base + "cpu_shares = 1\n", "line 5: container[0].cpu_shares: 1 is outside"},
 		{"cpus", base + "cpus = \"0-\"\n", "line 5: container[0].cpus: \"0-\" is not a cpu list"},
-		{"input outside dev", base + "input = [\"/tmp/x\"]\n", "line 5: container[0].input: \"/tmp/x\" is not under /dev"},
+		{"relative input", base + "input = [\"event3\"]\n", "line 5: container[0].input: \"event3\" is not an absolute path"},
+		{"device outside dev", base + "devices = [\"/tmp/x\"]\n", "line 5: container[0].devices: \"/tmp/x\" is not under /dev"},
 		{"duplicate", base + base, "line 6: container[1].name: \"a\" is already used by container[0]"},
 		{"two foreground", strings.Replace(base, "\n", "\nautostart = true\nforeground = true\n", 1) +
 			strings.Replace(strings.Replace(base, `"a"`, `"b"`, 1), "\n", "\nautostart = true\nforeground = true\n", 1),

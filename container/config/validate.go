@@ -130,16 +130,14 @@ func (c *checker) container(p []pathElem, ct Container, runDir string) {
 	if ct.CPUs != "" && !cpusetRE.MatchString(ct.CPUs) {
 		c.fail(at(p, "cpus", -1), "%q is not a cpu list such as \"0-1\" or \"0,2\"", ct.CPUs)
 	}
-	for _, k := range []struct {
-		key   string
-		nodes []string
-	}{{"input", ct.Input}, {"devices", ct.Devices}} {
-		for _, n := range k.nodes {
-			kp := at(p, k.key, -1)
-			c.absPath(kp, n, true)
-			if !strings.HasPrefix(n, "/dev/") && path.IsAbs(n) {
-				c.fail(kp, "%q is not under /dev", n)
-			}
+	for _, n := range ct.Input {
+		c.absPath(at(p, "input", -1), n, true)
+	}
+	for _, n := range ct.Devices {
+		kp := at(p, "devices", -1)
+		c.absPath(kp, n, true)
+		if !strings.HasPrefix(n, "/dev/") && path.IsAbs(n) {
+			c.fail(kp, "%q is not under /dev", n)
 		}
 	}
 	for j, m := range ct.Mounts {
