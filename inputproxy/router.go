@@ -1,0 +1,298 @@
+package inputproxy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"droidplex/internal/revert"
+	"droidplex/inputproxy/route"
+)
+
+// Config is what the Router routes and how.
+type Config struct {
+	// Devices lists the real devices to route (paths under /dev/input).
+	// Empty: every touchscreen and every device with keys.
+	Devices []string
+	// Chord is the key chord that switches the foreground to the next
+	// container; it is never delivered. Empty: no chord.
+	Chord []uint16
+	// Virtual: create a virtual touchscreen and keyboard at start when no
+	// real one exists, so injection has somewhere to go.
+	Virtual bool
+	// VirtualWidth and VirtualHeight size the virtual touchscreen.
+	VirtualWidth, VirtualHeight int32
+	// OnChord is called on Run's goroutine with the new foreground after
+	// the chord switched it (to tell droidplexd); it must not block long.
+	OnChord func(container string)
+}
+
+// virtualPrefix names the pumps of virtual devices.
+const virtualPrefix = "virtual:"
+
+// Router routes real input devices to the foreground container's clones.
+type Router struct {
+	b   Backend
+	cfg Config
+	log *slog.Logger
+
+	mu         sync.Mutex
+	containers []string
+	fg         string
+	pumps      map[string]*pump
+	stop       chan struct{}
+	closed     bool
+
+	wg      sync.WaitGroup
+	chordCh chan struct{}
+	errs    atomic.Uint64
+}
+
+// NewRouter returns a router over backend b. Call Run to start it.
+func NewRouter(b Backend, cfg Config, log *slog.Logger) *Router {
+	return &Router{b: b, cfg: cfg, log: log, pumps: map[string]*pump{},
+		stop: make(chan struct{}), chordCh: make(chan struct{}, 1)}
+}
+
+// accept is the device selection policy.
+func (r *Router) accept(path string) func(*route.Caps) bool {
+	return func(c *route.Caps) bool {
+		if strings.HasPrefix(c.Phys, ClonePhys) {
+			return false
+		}
+		if len(r.cfg.Devices) > 0 {
+			return slices.Contains(r.cfg.Devices, path)
+		}
+		return c.Touchscreen() || c.Keys()
+	}
+}
+
+// Run opens the devices present, follows hot-plug and routes until ctx
+// ends; then it destroys every clone and releases every device.
+func (r *Router) Run(ctx context.Context) error {
+	wait, err := r.b.Watch(ctx, func(path string, added bool) {
+		if added {
+			r.addDevice(path)
+		} else {
+			r.removeDevice(path)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("watch input devices: %w", err)
+	}
+	paths, err := r.b.List()
+	if err != nil {
+		r.log.Warn("list input devices", "err", err)
+	}
+	for _, p := range paths {
+		r.addDevice(p)
+	}
+	if r.cfg.Virtual {
+		r.addVirtual()
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			wait()
+			r.shutdown()
+			return nil
+		case <-r.chordCh:
+			r.chordSwitch()
+		}
+	}
+}
+
+func (r *Router) shutdown() {
+	r.mu.Lock()
+	r.closed = true
+	close(r.stop)
+	for _, p := range r.pumps {
+		if p.src != nil {
+			_ = p.src.Close()
+		}
+	}
+	r.mu.Unlock()
+	r.wg.Wait()
+}
+
+func (r *Router) addVirtual() {
+	r.mu.Lock()
+	var touch, keys bool
+	for _, p := range r.pumps {
+		touch = touch || p.caps.Touchscreen()
+		keys = keys || p.caps.Keys()
+	}
+	r.mu.Unlock()
+	if !touch {
+		r.addPump(virtualPrefix+"touchscreen", route.VirtualTouchscreen(r.cfg.VirtualWidth, r.cfg.VirtualHeight), nil)
+	}
+	if !keys {
+		r.addPump(virtualPrefix+"keyboard", route.VirtualKeyboard(), nil)
+	}
+}
+
+func (r *Router) addDevice(path string) {
+	r.mu.Lock()
+	_, have := r.pumps[path]
+	r.mu.Unlock()
+	if have {
+		return
+	}
+	src, caps, err := r.b.Open(path, r.accept(path))
+	if errors.Is(err, ErrNotRouted) {
+		r.log.Debug("input device not routed", "path", path, "name", caps.Name)
+		return
+	}
+	if err != nil {
+		r.log.Warn("open input device", "path", path, "err", err)
+		return
+	}
+	r.addPump(path, caps, src)
+}
+
+// addPump clones the device into every container and starts its pump. It
+// takes ownership of src.
+func (r *Router) addPump(path string, caps route.Caps, src Source) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, have := r.pumps[path]; have || r.closed {
+		if src != nil {
+			_ = src.Close()
+		}
+		return
+	}
+	p := newPump(path, caps, src, r.cfg.Chord, r.onChord, &r.errs)
+	p.fgName = r.fg
+	for _, c := range r.containers {
+		s, err := r.b.Clone(c, caps)
+		if err != nil {
+			r.log.Warn("clone input device", "path", path, "container", c, "err", err)
+			continue
+		}
+		p.addClone(c, s)
+	}
+	r.pumps[path] = p
+	r.log.Info("routing input device", "path", path, "device", caps.Describe())
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		err := p.run(r.stop)
+		r.pumpEnded(p, err)
+	}()
+}
+
+func (r *Router) pumpEnded(p *pump, err error) {
+	r.mu.Lock()
+	if r.pumps[p.path] == p {
+		delete(r.pumps, p.path)
+	}
+	closing := r.closed
+	r.mu.Unlock()
+	if !closing {
+		r.log.Info("input device gone", "path", p.path, "err", err)
+	}
+	// The pump goroutine has ended: its fields are ours now.
+	p.write(p.fg, p.dev.Release())
+	for _, s := range p.clones {
+		_ = s.Close()
+	}
+	if p.src != nil {
+		_ = p.src.Close()
+	}
+}
+
+func (r *Router) removeDevice(path string) {
+	r.mu.Lock()
+	p := r.pumps[path]
+	r.mu.Unlock()
+	if p != nil && p.src != nil {
+		_ = p.src.Close() // the pump's read fails; pumpEnded cleans up
+	}
+}
+
+// AddContainer gives container a clone of every device. On failure no
+// clone of it is left.
+func (r *Router) AddContainer(container string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if slices.Contains(r.containers, container) {
+		return nil
+	}
+	rev := revert.New()
+	defer rev.Fail()
+	for _, p := range r.pumps {
+		s, err := r.b.Clone(container, p.caps)
+		if err != nil {
+			return fmt.Errorf("clone %s for %s: %w", p.path, container, err)
+		}
+		rev.Add(func() { _ = s.Close() })
+		if !p.do(func(p *pump) { p.addClone(container, s) }) {
+			return fmt.Errorf("clone %s for %s: device gone", p.path, container)
+		}
+		rev.Add(func() { p.do(func(p *pump) { p.removeClone(container) }) })
+	}
+	r.containers = append(r.containers, container)
+	rev.Success()
+	return nil
+}
+
+// RemoveContainer destroys container's clones (after releasing whatever
+// they hold, if it is the foreground).
+func (r *Router) RemoveContainer(container string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.containers = slices.DeleteFunc(r.containers, func(c string) bool { return c == container })
+	if r.fg == container {
+		r.setForegroundLocked("")
+	}
+	for _, p := range r.pumps {
+		var s Sink
+		p.do(func(p *pump) { s = p.removeClone(container) })
+		if s != nil {
+			_ = s.Close()
+		}
+	}
+}
+
+// SetForeground makes container the one that receives input. Every clone
+// of the old foreground container is first released. "" routes nowhere.
+func (r *Router) SetForeground(container string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.setForegroundLocked(container)
+}
+
+func (r *Router) setForegroundLocked(container string) {
+	r.fg = container
+	for _, p := range r.pumps {
+		p.do(func(p *pump) { p.setForeground(container) })
+	}
+}
+
+func (r *Router) onChord() {
+	select {
+	case r.chordCh <- struct{}{}:
+	default:
+	}
+}
+
+func (r *Router) chordSwitch() {
+	r.mu.Lock()
+	if len(r.containers) == 0 {
+		r.mu.Unlock()
+		return
+	}
+	i := slices.Index(r.containers, r.fg)
+	next := r.containers[(i+1)%len(r.containers)]
+	r.setForegroundLocked(next)
+	r.mu.Unlock()
+	r.log.Info("foreground switched by key chord", "container", next)
+	if r.cfg.OnChord != nil {
+		r.cfg.OnChord(next)
+	}
+}
