@@ -10,8 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"droidplex/internal/revert"
 	"droidplex/inputproxy/route"
+	"droidplex/internal/revert"
 )
 
 // Config is what the Router routes and how.
