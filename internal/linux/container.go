@@ -57,3 +57,9 @@ func Exec(argv, env []string) error {
 func DeviceNumber(rdev uint64) (major, minor uint32) {
 	return unix.Major(rdev), unix.Minor(rdev)
 }
+
+// CloseOnExec marks fd close-on-exec.
+func CloseOnExec(fd int) error {
+	_, err := retry2(func() (int, error) { return unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC) })
+	return wrap("fcntl F_SETFD", err)
+}
