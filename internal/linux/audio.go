@@ -26,3 +26,13 @@ func MonotonicNs() int64 {
 	_ = unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts) // cannot fail for this clock
 	return ts.Nano()
 }
+
+// NonBlocking reports whether O_NONBLOCK is set on fd's open file
+// description (which every holder of a duplicate can change).
+func NonBlocking(fd int) (bool, error) {
+	fl, err := retry2(func() (int, error) { return unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0) })
+	if err != nil {
+		return false, wrap("fcntl F_GETFL", err)
+	}
+	return fl&unix.O_NONBLOCK != 0, nil
+}

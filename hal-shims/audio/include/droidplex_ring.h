@@ -28,7 +28,7 @@ struct dpx_ring_header {
 	uint32_t magic;           /*   0 DPX_RING_MAGIC */
 	uint32_t version;         /*   4 DPX_RING_VERSION */
 	uint32_t header_bytes;    /*   8 PCM data starts here */
-	uint32_t capacity_frames; /*  12 power of two */
+	uint32_t capacity_frames; /*  12 1..DPX_RING_MAX_CAPACITY; the writer buffers at most this */
 	uint32_t frame_bytes;     /*  16 channels * bytes per sample */
 	uint32_t rate;            /*  20 frames per second */
 	uint16_t channels;        /*  24 */

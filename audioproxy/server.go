@@ -1,0 +1,224 @@
+package audioproxy
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"droidplex/audioproxy/wire"
+	"droidplex/internal/linux"
+	"droidplex/internal/revert"
+	"droidplex/internal/unixsock"
+)
+
+// Server accepts streams on the containers' control sockets.
+type Server struct {
+	eng         *Engine
+	log         *slog.Logger
+	ringPeriods uint32
+
+	mu        sync.Mutex
+	closed    bool
+	listeners []*net.UnixListener
+	conns     map[*net.UnixConn]struct{}
+	wg        sync.WaitGroup
+}
+
+// NewServer returns a server adding streams to eng. A stream's ring holds
+// ringPeriods device periods, or the client's period hint if that is larger.
+func NewServer(eng *Engine, ringPeriods int, log *slog.Logger) *Server {
+	return &Server{eng: eng, log: log, ringPeriods: uint32(max(ringPeriods, 2)), conns: map[*net.UnixConn]struct{}{}}
+}
+
+// Listen creates container's control socket at path and serves it until Close.
+func (s *Server) Listen(container, path string, opt unixsock.ListenOptions) error {
+	c := s.eng.Container(container)
+	l, err := unixsock.Listen(unixsock.SeqPacket, path, opt)
+	if err != nil {
+		return fmt.Errorf("container %s: %w", container, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		l.Close()
+		return net.ErrClosed
+	}
+	s.listeners = append(s.listeners, l)
+	s.wg.Go(func() { s.accept(c, l) })
+	return nil
+}
+
+// Close stops listening, ends every stream and waits for their cleanup.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	for _, l := range s.listeners {
+		l.Close()
+	}
+	for c := range s.conns {
+		c.Close()
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+	return nil
+}
+
+func (s *Server) accept(c *Container, l *net.UnixListener) {
+	for {
+		conn, err := l.AcceptUnix()
+		if err != nil {
+			if !errors.Is(err, net.ErrClosed) {
+				s.log.Error("accept failed", "container", c.name, "err", err)
+			}
+			return
+		}
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			conn.Close()
+			return
+		}
+		s.conns[conn] = struct{}{}
+		s.wg.Go(func() {
+			s.serve(c, conn)
+			s.mu.Lock()
+			delete(s.conns, conn)
+			s.mu.Unlock()
+			conn.Close()
+		})
+		s.mu.Unlock()
+	}
+}
+
+// openTimeout bounds how long a connected client may wait before sending Open.
+const openTimeout = 5 * time.Second
+
+// serve runs one stream: it reads Open, sets the stream up and then holds it
+// until the client's connection ends.
+func (s *Server) serve(c *Container, conn *net.UnixConn) {
+	log := s.log.With("container", c.name)
+	if cred, err := unixsock.PeerCred(conn); err == nil {
+		log = log.With("pid", cred.PID)
+	}
+	buf := make([]byte, wire.MaxMsgSize+1)
+	conn.SetReadDeadline(time.Now().Add(openTimeout))
+	n, _, err := unixsock.RecvFds(conn, buf, 0)
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			log.Info("stream request refused", "err", err)
+		}
+		return
+	}
+	conn.SetReadDeadline(time.Time{})
+	req, err := wire.DecodeOpen(buf[:n])
+	if err == nil {
+		err = req.Validate()
+	}
+	if err == nil && req.Params != s.eng.dev.Params {
+		d := s.eng.dev
+		err = fmt.Errorf("%w: the device plays %d Hz, %d channels, %v; open the stream in that format",
+			wire.ErrUnsupported, d.Rate, d.Channels, d.Format)
+	}
+	var st *stream
+	if err == nil {
+		st, err = s.open(c, req)
+	}
+	if err != nil {
+		log.Info("stream refused", "err", err)
+		conn.Write(wire.AppendError(nil, err))
+		return
+	}
+	defer st.close(s.eng)
+	reply := wire.AppendOpened(nil, wire.Opened{ID: st.s.id, Geometry: st.s.geo, Size: uint32(len(st.mem))})
+	err = unixsock.SendFds(conn, reply, st.memfd, st.efd)
+	st.memfd.Close() // the mapping stays; the client has its own descriptor
+	st.memfd = nil
+	if err != nil {
+		log.Info("stream reply failed", "err", err)
+		return
+	}
+	log.Info("stream opened", "id", st.s.id, "dir", req.Dir, "usage", req.Usage, "frames", st.s.geo.Capacity)
+	reason := s.hold(conn, st)
+	log.Info("stream closed", "id", st.s.id, "reason", reason, "underruns", st.s.Underruns())
+}
+
+// hold waits for the end of the stream: the peer closing (or dying), a
+// message after Open (a protocol error) or the engine finding the ring broken.
+func (s *Server) hold(conn *net.UnixConn, st *stream) string {
+	var b [wire.MaxMsgSize]byte
+	for {
+		conn.SetReadDeadline(time.Now().Add(time.Second))
+		_, _, err := unixsock.RecvFds(conn, b[:], 0)
+		var ne net.Error
+		switch {
+		case err == nil:
+			return "unexpected message"
+		case errors.As(err, &ne) && ne.Timeout():
+			if st.s.Broken() {
+				return "ring protocol broken by the client"
+			}
+			if st.hostile.Load() {
+				return "eventfd flags changed by the client"
+			}
+		case errors.Is(err, io.EOF):
+			return "client closed"
+		default:
+			return err.Error()
+		}
+	}
+}
+
+// open creates the ring memfd and eventfd, maps the ring and attaches it to
+// the engine; on any failure everything made so far is undone.
+func (s *Server) open(c *Container, req wire.Open) (*stream, error) {
+	d := s.eng.dev
+	g := wire.Geometry{Params: d.Params, Period: d.Period, Capacity: max(req.PeriodHint, s.ringPeriods*d.Period)}
+	if g.Capacity > wire.MaxCapacity {
+		g.Capacity = wire.MaxCapacity
+	}
+	r := revert.New()
+	defer r.Fail()
+	st := &stream{}
+	mf, err := linux.MemfdCreate("audioproxy-"+c.name, unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", wire.ErrInternal, err)
+	}
+	r.Add(func() { mf.Close() })
+	size := (g.Size() + os.Getpagesize() - 1) &^ (os.Getpagesize() - 1)
+	if err := linux.Ftruncate(mf, int64(size)); err != nil {
+		return nil, fmt.Errorf("%w: %w", wire.ErrInternal, err)
+	}
+	if err := linux.AddSeals(mf, unix.F_SEAL_SHRINK|unix.F_SEAL_GROW|unix.F_SEAL_SEAL); err != nil {
+		return nil, fmt.Errorf("%w: %w", wire.ErrInternal, err)
+	}
+	mem, err := linux.Mmap(mf, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", wire.ErrInternal, err)
+	}
+	r.Add(func() { linux.Munmap(mem) })
+	ring, err := wire.Init(mem, g)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", wire.ErrInternal, err)
+	}
+	ef, err := linux.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", wire.ErrInternal, err)
+	}
+	r.Add(func() { ef.Close() })
+	st.memfd, st.efd, st.mem = mf, ef, mem
+	st.startWaker()
+	r.Add(st.stopWaker)
+	st.s, err = s.eng.Attach(c, ring, req.Dir, req.Usage, st)
+	if err != nil {
+		return nil, err
+	}
+	r.Success()
+	return st, nil
+}

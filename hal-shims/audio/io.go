@@ -1,0 +1,151 @@
+package audioshim
+
+import (
+	"fmt"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"droidplex/audioproxy/wire"
+	"droidplex/internal/linux"
+)
+
+// Write plays p (whole frames in the stream's format; a trailing partial
+// frame is ignored) and returns once all of it is in the ring, so it blocks
+// for about the audio's duration minus the ring's length. While the server
+// is unreachable it sleeps for the audio's duration and drops it.
+func (s *Stream) Write(p []byte) (int, error) {
+	if s.closed {
+		return 0, ErrClosed
+	}
+	if s.cfg.Dir != wire.Output {
+		return 0, fmt.Errorf("audioshim: write on an input stream")
+	}
+	total := len(p)
+	frames := len(p) / s.fb
+	for frames > 0 {
+		if s.ring == nil {
+			s.tryReconnect()
+			if s.ring == nil {
+				s.paceLocally(frames)
+				return total, nil
+			}
+		}
+		r := s.ring
+		g := r.Geometry()
+		queued := s.pos - r.ReadPos()
+		if queued >= uint64(g.Capacity) { // full (or a confused server: wait, then give up)
+			if !s.wait() {
+				s.disconnect()
+			}
+			continue
+		}
+		k := min(frames, int(uint64(g.Capacity)-queued))
+		a, b := r.Span(s.pos, uint32(k))
+		c := copy(a, p)
+		copy(b, p[c:])
+		p = p[k*s.fb:]
+		frames -= k
+		s.pos += uint64(k)
+		r.SetWritePos(s.pos)
+		r.SetFlags(wire.FlagRunning)
+	}
+	return total, nil
+}
+
+// Read captures len(p)/frame-size frames into p, blocking until they have
+// been captured. While the server is unreachable it returns silence at the
+// local clock's pace.
+func (s *Stream) Read(p []byte) (int, error) {
+	if s.closed {
+		return 0, ErrClosed
+	}
+	if s.cfg.Dir != wire.Input {
+		return 0, fmt.Errorf("audioshim: read on an output stream")
+	}
+	n := len(p) - len(p)%s.fb
+	q := p[:n]
+	for len(q) > 0 {
+		if s.ring == nil {
+			s.tryReconnect()
+			if s.ring == nil {
+				clear(q)
+				s.paceLocally(len(q) / s.fb)
+				return n, nil
+			}
+		}
+		r := s.ring
+		g := r.Geometry()
+		avail := r.WritePos() - s.pos
+		if avail > uint64(g.Capacity) { // we fell behind: skip to the oldest frame still there
+			s.pos = r.WritePos() - uint64(g.Capacity)
+			avail = uint64(g.Capacity)
+		}
+		if avail == 0 {
+			if !s.wait() {
+				s.disconnect()
+			}
+			continue
+		}
+		k := min(len(q)/s.fb, int(avail))
+		a, b := r.Span(s.pos, uint32(k))
+		c := copy(q, a)
+		copy(q[c:k*s.fb], b)
+		q = q[k*s.fb:]
+		s.pos += uint64(k)
+		r.SetReadPos(s.pos)
+	}
+	return n, nil
+}
+
+// wait blocks until the server pokes the eventfd. It returns false if the
+// server hung up, marked the stream broken or closed, or made no progress
+// for the Stall time.
+func (s *Stream) wait() bool {
+	r := s.ring
+	before := s.progress()
+	r.SetFlags(wire.FlagWaiting)
+	if s.progress() != before { // progress between our check and the flag
+		r.ClearFlags(wire.FlagWaiting)
+		return true
+	}
+	var efd int
+	if rc, err := s.efd.SyscallConn(); err != nil {
+		return false
+	} else if err := rc.Control(func(fd uintptr) { efd = int(fd) }); err != nil {
+		return false
+	}
+	fds := []unix.PollFd{{Fd: int32(efd), Events: unix.POLLIN}, {Fd: int32(s.cfd), Events: unix.POLLIN}}
+	n, err := linux.Poll(fds, int(s.cfg.Stall/time.Millisecond))
+	switch {
+	case err != nil:
+		return false
+	case n == 0: // no progress for Stall: the server is gone or wedged
+		return s.progress() != before
+	case fds[1].Revents != 0: // the server hung up (or broke the protocol)
+		return false
+	}
+	linux.EventfdRead(efd)
+	return r.Flags()&(wire.FlagBroken|wire.FlagClosed) == 0
+}
+
+// progress returns the position the server moves: its read position for an
+// output stream, its write position for an input stream.
+func (s *Stream) progress() uint64 {
+	if s.cfg.Dir == wire.Input {
+		return s.ring.WritePos()
+	}
+	return s.ring.ReadPos()
+}
+
+// paceLocally sleeps for the duration of frames on a local clock that does
+// not drift, and counts them as played.
+func (s *Stream) paceLocally(frames int) {
+	now := time.Now()
+	if s.local.Before(now.Add(-time.Second)) { // long idle: start afresh
+		s.local = now
+	}
+	s.local = s.local.Add(time.Duration(frames) * time.Second / time.Duration(s.cfg.Params.Rate))
+	time.Sleep(time.Until(s.local))
+	s.base.Add(uint64(frames))
+}
