@@ -1,0 +1,74 @@
+package containertest
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+)
+
+// StandInInit is the stand-in Android /init: it reports what it sees in
+// its /dev to $DATA/seen, starts long-running stand-in services, and exits
+// cleanly on SIGTERM or SIGPWR. Under the LXC runtime it is pid 1 of a
+// busybox rootfs; under the proc runtime it runs from the host.
+const StandInInit = `#!/bin/sh
+export PATH=/system/bin:/bin:/usr/bin
+SYS=/system
+[ -d $SYS/bin ] || SYS=$(dirname "$0")/../system
+export DATA=${DROIDPLEX_DATA:-/data}
+trap 'kill $(jobs -p) 2>/dev/null; exit 0' TERM PWR INT
+{
+echo "run: $(ls /dev/droidplex | tr '\n' ' ')"
+echo "input: $(ls /dev/input 2>/dev/null | tr '\n' ' ')"
+echo "rild: $(readlink /dev/socket/rild)"
+echo "pid: $$"
+} > $DATA/seen.tmp && mv $DATA/seen.tmp $DATA/seen
+for s in servicemanager surfaceflinger zygote; do $SYS/bin/$s & done
+while :; do sleep 3600 & wait $!; done
+`
+
+const standInService = `#!/bin/sh
+# stand-in Android service
+echo "$(basename $0) started" >> ${DATA:-/data}/services.log
+while :; do sleep 3600; done
+`
+
+// StandInImage builds a stand-in Android image under dir from the host's
+// static busybox: dir/rootfs (read-only root with /init) and dir/system
+// (the shared /system lower with stand-in services). It returns their paths.
+func StandInImage(dir string) (rootfs, system string, err error) {
+	busybox, err := exec.LookPath("busybox")
+	if err != nil {
+		return "", "", fmt.Errorf("stand-in image: %w (install busybox-static)", err)
+	}
+	rootfs, system = filepath.Join(dir, "rootfs"), filepath.Join(dir, "system")
+	for _, d := range []string{"bin", "dev", "proc", "sys", "system", "data", "sdcard", "tmp", "mnt", "vendor"} {
+		if err := os.MkdirAll(filepath.Join(rootfs, d), 0o755); err != nil {
+			return "", "", err
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(system, "bin"), 0o755); err != nil {
+		return "", "", err
+	}
+	b, err := os.ReadFile(busybox)
+	if err != nil {
+		return "", "", err
+	}
+	if err := os.WriteFile(filepath.Join(rootfs, "bin", "busybox"), b, 0o755); err != nil {
+		return "", "", err
+	}
+	for _, applet := range []string{"sh", "sleep", "ls", "cat", "echo", "readlink", "mv", "tr", "dirname", "basename", "kill", "touch", "mkdir", "rm"} {
+		if err := os.Symlink("busybox", filepath.Join(rootfs, "bin", applet)); err != nil {
+			return "", "", err
+		}
+	}
+	if err := os.WriteFile(filepath.Join(rootfs, "init"), []byte(StandInInit), 0o755); err != nil {
+		return "", "", err
+	}
+	for _, s := range []string{"servicemanager", "surfaceflinger", "zygote"} {
+		if err := os.WriteFile(filepath.Join(system, "bin", s), []byte(standInService), 0o755); err != nil {
+			return "", "", err
+		}
+	}
+	return rootfs, system, nil
+}

@@ -1,0 +1,53 @@
+package lxc
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	golxc "github.com/lxc/go-lxc"
+)
+
+const (
+	helperEnv     = "DROIDPLEX_LXC_START"
+	helperPathEnv = "DROIDPLEX_LXC_PATH"
+)
+
+// RunHelperIfRequested turns the process into the start helper when it was
+// re-executed by Runtime.Start: it starts the container, waits until it
+// runs, and exits (0 on success). Otherwise it returns at once. Call it
+// first thing in main (and in TestMain of tests that start containers).
+func RunHelperIfRequested() {
+	name := os.Getenv(helperEnv)
+	if name == "" {
+		return
+	}
+	if err := startHelper(name, os.Getenv(helperPathEnv)); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+func startHelper(name, lxcpath string) error {
+	c, err := golxc.NewContainer(name, lxcpath)
+	if err != nil {
+		return fmt.Errorf("lxc %s: %w", name, err)
+	}
+	defer golxc.Release(c)
+	// A container whose init just died may still be torn down by its monitor.
+	if s := c.State(); s != golxc.STOPPED {
+		c.Wait(golxc.STOPPED, 5*time.Second)
+	}
+	_ = removeCgroups(name) // empty leftovers of an earlier failed start
+	if err := c.WantDaemonize(true); err != nil {
+		return err
+	}
+	if err := c.Start(); err != nil {
+		return fmt.Errorf("lxc start %s: %w", name, err)
+	}
+	if !c.Wait(golxc.RUNNING, 10*time.Second) {
+		return fmt.Errorf("lxc start %s: not running after 10s (state %s)", name, c.State())
+	}
+	return nil
+}
