@@ -157,6 +157,7 @@ func (e *Engine) Detach(s *Stream) {
 	e.table.Store(nt)
 	e.mu.Unlock()
 	e.quiesce()
+	s.c.under.Add(s.under.Load()) // the container's count outlives the stream
 }
 
 // quiesce waits until any callback that may have loaded an older table ends.

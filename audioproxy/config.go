@@ -1,0 +1,152 @@
+package audioproxy
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"droidplex/audioproxy/sink"
+	"droidplex/audioproxy/wire"
+)
+
+// Config is audioproxyd's configuration, read from a TOML file and
+// overridden by flags.
+//
+//	containers   = ["personal", "work"]
+//	runtime_dir  = "/run/droidplex"           # <dir>/<name>/audio per container
+//	api_socket   = "/run/droidplex/audioproxyd.sock"
+//	device       = "pulseaudio"               # null | wav:PATH | pulseaudio | alsa | aaudio | opensl | malgo-null
+//	rate         = 48000
+//	channels     = 2
+//	format       = "s16"                      # s16 | f32
+//	period_ms    = 5
+//	ring_periods = 4                          # a stream buffers this many periods (or its own period hint)
+//	max_streams  = 16                         # per container
+//	socket_mode  = 0o666                      # of the per-container sockets
+//	realtime     = false                      # SCHED_FIFO device thread (malgo devices)
+//	[volumes]
+//	work = 0.5
+type Config struct {
+	Containers  []string           `toml:"containers"`
+	RuntimeDir  string             `toml:"runtime_dir"`
+	APISocket   string             `toml:"api_socket"`
+	Device      string             `toml:"device"`
+	Rate        uint32             `toml:"rate"`
+	Channels    uint16             `toml:"channels"`
+	Format      string             `toml:"format"`
+	PeriodMs    float64            `toml:"period_ms"`
+	RingPeriods int                `toml:"ring_periods"`
+	MaxStreams  int                `toml:"max_streams"`
+	SocketMode  uint32             `toml:"socket_mode"`
+	Realtime    bool               `toml:"realtime"`
+	Volumes     map[string]float32 `toml:"volumes"`
+
+	// OpenDevice opens device names other than null and wav:PATH (the daemon
+	// sets it to open malgo devices). Not read from the file.
+	OpenDevice func(name string, c sink.Config, realtime bool) (sink.Sink, error) `toml:"-"`
+}
+
+// DefaultConfig returns the defaults: 48 kHz stereo s16, 5 ms periods, the
+// null device, containers "personal" and "work".
+func DefaultConfig() Config {
+	return Config{
+		Containers: []string{"personal", "work"},
+		RuntimeDir: "/run/droidplex", APISocket: wire.DefaultAPISocket,
+		Device: "null", Rate: 48000, Channels: 2, Format: "s16", PeriodMs: 5,
+		RingPeriods: 4, MaxStreams: 16, SocketMode: 0o666,
+	}
+}
+
+// LoadConfig reads a TOML file over the defaults. Unknown keys are errors.
+func LoadConfig(path string) (Config, error) {
+	cfg := DefaultConfig()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return cfg, fmt.Errorf("config: %w", err)
+	}
+	md, err := toml.Decode(string(b), &cfg)
+	if err != nil {
+		return cfg, fmt.Errorf("config %s: %w", path, err)
+	}
+	if u := md.Undecoded(); len(u) > 0 {
+		return cfg, fmt.Errorf("config %s: unknown keys %v", path, u)
+	}
+	return cfg, nil
+}
+
+var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
+
+// Validate checks the configuration.
+func (c Config) Validate() error {
+	if len(c.Containers) == 0 {
+		return fmt.Errorf("config: no containers")
+	}
+	seen := map[string]bool{}
+	for _, n := range c.Containers {
+		if !nameRE.MatchString(n) || seen[n] {
+			return fmt.Errorf("config: bad or repeated container name %q", n)
+		}
+		seen[n] = true
+	}
+	for n, v := range c.Volumes {
+		if !seen[n] || v < 0 || v > 4 {
+			return fmt.Errorf("config: volume %v for %q (unknown container or outside 0..4)", v, n)
+		}
+	}
+	if _, err := c.SinkConfig(); err != nil {
+		return err
+	}
+	if c.RingPeriods < 2 || c.RingPeriods > 64 {
+		return fmt.Errorf("config: ring_periods %d outside 2..64", c.RingPeriods)
+	}
+	if c.MaxStreams < 1 || c.MaxStreams > 256 {
+		return fmt.Errorf("config: max_streams %d outside 1..256", c.MaxStreams)
+	}
+	if c.RuntimeDir == "" || c.APISocket == "" || c.Device == "" {
+		return fmt.Errorf("config: runtime_dir, api_socket and device must be set")
+	}
+	return nil
+}
+
+// SinkConfig returns the device format the configuration asks for.
+func (c Config) SinkConfig() (sink.Config, error) {
+	f, err := wire.ParseFormat(c.Format)
+	if err != nil {
+		return sink.Config{}, fmt.Errorf("config: %w", err)
+	}
+	period := uint32(c.PeriodMs * float64(c.Rate) / 1000)
+	sc := sink.Config{Params: wire.Params{Rate: c.Rate, Channels: c.Channels, Format: f}, Period: period}
+	if err := sc.Validate(); err != nil {
+		return sc, fmt.Errorf("config: %w", err)
+	}
+	if period > maxChunk || c.PeriodMs < 1 {
+		return sc, fmt.Errorf("config: period_ms %v outside 1 ms..%d frames", c.PeriodMs, maxChunk)
+	}
+	return sc, nil
+}
+
+// SocketPath returns the control socket of container name.
+func (c Config) SocketPath(name string) string { return filepath.Join(c.RuntimeDir, name, "audio") }
+
+// openSink opens the configured device.
+func (c Config) openSink(sc sink.Config) (sink.Sink, error) {
+	switch {
+	case c.Device == "null":
+		return sink.NewNull(sc)
+	case strings.HasPrefix(c.Device, "wav:"):
+		return sink.NewWAV(strings.TrimPrefix(c.Device, "wav:"), sc)
+	case c.OpenDevice != nil:
+		return c.OpenDevice(c.Device, sc, c.Realtime)
+	}
+	return nil, fmt.Errorf("device %q: unknown (want null, wav:PATH or a sound device)", c.Device)
+}
+
+// latency returns the buffer latency of a stream holding frames frames.
+func (c Config) latency(frames uint32) time.Duration {
+	return time.Duration(frames) * time.Second / time.Duration(c.Rate)
+}
