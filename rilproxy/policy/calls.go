@@ -1,0 +1,236 @@
+package policy
+
+import (
+	"slices"
+
+	"droidplex/rilproxy/parcel"
+)
+
+// Ended is the CallEvent state of a call that left the modem's list.
+const Ended int32 = -1
+
+// CallEvent is one change found by Calls.Reconcile, for one container: the
+// owner, or each container an unanswered incoming call rings in.
+type CallEvent struct {
+	Container string
+	Index     int32
+	State     int32 // a parcel call state (parcel.CallActive...) or Ended
+	MT        bool
+	Number    string
+}
+
+type call struct {
+	index   int32
+	owner   string   // "" while an incoming call rings in several containers
+	ringing []string // where an unowned incoming call rings
+	state   int32
+	mt      bool
+	number  string
+}
+
+func (c *call) visibleTo(name string) bool {
+	return c.owner == name || (c.owner == "" && slices.Contains(c.ringing, name))
+}
+
+func (c *call) recipients() []string {
+	if c.owner != "" {
+		return []string{c.owner}
+	}
+	return c.ringing
+}
+
+// Calls is the call-ownership table: which container each of the modem's
+// calls belongs to. It changes only through its methods; the multiplexer
+// owns one and feeds it every call list it sees.
+type Calls struct {
+	calls   []call
+	dialing string // container whose DIAL is in flight
+}
+
+// Dialing records that container's DIAL was forwarded: the next new
+// mobile-originated call is its.
+func (t *Calls) Dialing(container string) { t.dialing = container }
+
+// DialFailed forgets a DIAL the modem refused.
+func (t *Calls) DialFailed(container string) {
+	if t.dialing == container {
+		t.dialing = ""
+	}
+}
+
+func (t *Calls) at(index int32) int {
+	for i := range t.calls {
+		if t.calls[i].index == index {
+			return i
+		}
+	}
+	return -1
+}
+
+func (t *Calls) find(index int32) *call {
+	if i := t.at(index); i >= 0 {
+		return &t.calls[i]
+	}
+	return nil
+}
+
+// Reconcile updates the table from the modem's call list and returns the
+// changes. A new mobile-originated call belongs to the container whose DIAL
+// is in flight (fallback when none is: a call the SIM toolkit placed); a new
+// incoming call rings in ring() (owned at once when that is one container).
+func (t *Calls) Reconcile(list parcel.CallList, ring func() []string, fallback string) []CallEvent {
+	var evs []CallEvent
+	emit := func(c *call, state int32) {
+		for _, r := range c.recipients() {
+			evs = append(evs, CallEvent{Container: r, Index: c.index, State: state, MT: c.mt, Number: c.number})
+		}
+	}
+	seen := make([]bool, len(t.calls))
+	for _, e := range list {
+		if i := t.at(e.Index); i >= 0 && t.calls[i].mt == e.IsMT {
+			seen[i] = true
+			if c := &t.calls[i]; c.state != e.State {
+				c.state = e.State
+				emit(c, e.State)
+			}
+			continue
+		}
+		nc := call{index: e.Index, state: e.State, mt: e.IsMT, number: e.Number.S}
+		if e.IsMT {
+			targets := ring()
+			if len(targets) == 1 {
+				nc.owner = targets[0]
+			} else {
+				nc.ringing = targets
+			}
+		} else if t.dialing != "" {
+			nc.owner, t.dialing = t.dialing, ""
+		} else {
+			nc.owner = fallback
+		}
+		if old := t.at(e.Index); old >= 0 { // index reused with another direction
+			seen[old] = false
+		}
+		t.calls = append(t.calls, nc)
+		seen = append(seen, true)
+		emit(&t.calls[len(t.calls)-1], e.State)
+	}
+	kept := t.calls[:0]
+	for i := range t.calls {
+		if seen[i] {
+			kept = append(kept, t.calls[i])
+			continue
+		}
+		emit(&t.calls[i], Ended)
+	}
+	clear(t.calls[len(kept):])
+	t.calls = kept
+	return evs
+}
+
+// Visible reports whether container may see call index.
+func (t *Calls) Visible(container string, index int32) bool {
+	c := t.find(index)
+	return c != nil && c.visibleTo(container)
+}
+
+// Filter returns the entries of list that container may see.
+func (t *Calls) Filter(container string, list parcel.CallList) parcel.CallList {
+	out := make(parcel.CallList, 0, len(list))
+	for _, e := range list {
+		if c := t.find(e.Index); c != nil && c.mt == e.IsMT && c.visibleTo(container) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Involved reports whether container owns a call or has one ringing in it.
+func (t *Calls) Involved(container string) bool {
+	for i := range t.calls {
+		if t.calls[i].visibleTo(container) {
+			return true
+		}
+	}
+	return false
+}
+
+// exclusive: every call is visible to container (vacuously true without
+// calls, when such a request is harmless).
+func (t *Calls) exclusive(container string) bool {
+	for i := range t.calls {
+		if !t.calls[i].visibleTo(container) {
+			return false
+		}
+	}
+	return true
+}
+
+// MayDial reports whether container may place a call now: unless concurrent
+// calls are allowed, not while another container has a call, a call ringing
+// in it, or a DIAL in flight.
+func (t *Calls) MayDial(container string, concurrent bool) bool {
+	if concurrent {
+		return true
+	}
+	if t.dialing != "" && t.dialing != container {
+		return false
+	}
+	return t.exclusive(container)
+}
+
+// Authorize decides a CallScoped request of container (p is its decoded
+// payload). ANSWER claims the incoming call that rings in container: with
+// ring-all, the first answer wins and the call stops ringing elsewhere.
+func (t *Calls) Authorize(container string, id parcel.ReqID, p parcel.Payload) bool {
+	switch id {
+	case parcel.ReqHangup:
+		ints, ok := p.(parcel.Ints)
+		return ok && len(ints) > 0 && t.Visible(container, ints[0])
+	case parcel.ReqAnswer:
+		for i := range t.calls {
+			c := &t.calls[i]
+			if (c.state == parcel.CallIncoming || c.state == parcel.CallWaiting) && c.visibleTo(container) {
+				c.owner, c.ringing = container, nil
+				return true
+			}
+		}
+		return false
+	}
+	return t.exclusive(container)
+}
+
+// Drop forgets container (disconnected or dead) and returns the indexes of
+// the calls to hang up at the modem: those it owns, and incoming calls that
+// ring only in it. It stops ringing in the others.
+func (t *Calls) Drop(container string) []int32 {
+	var hang []int32
+	t.DialFailed(container)
+	for i := range t.calls {
+		c := &t.calls[i]
+		if c.owner == container {
+			hang = append(hang, c.index)
+			continue
+		}
+		if c.owner == "" && slices.Contains(c.ringing, container) {
+			c.ringing = slices.DeleteFunc(slices.Clone(c.ringing), func(s string) bool { return s == container })
+			if len(c.ringing) == 0 {
+				hang = append(hang, c.index)
+			}
+		}
+	}
+	return hang
+}
+
+// Owners returns the containers that own a call or have one ringing in
+// them, in no particular order, appended to dst.
+func (t *Calls) Owners(dst []string) []string {
+	for i := range t.calls {
+		for _, r := range t.calls[i].recipients() {
+			if !slices.Contains(dst, r) {
+				dst = append(dst, r)
+			}
+		}
+	}
+	return dst
+}
