@@ -17,6 +17,8 @@ var (
 	ErrNotRunning = errors.New("container is not running")
 	// ErrNotCreated: Start was asked for a container never created.
 	ErrNotCreated = errors.New("container has not been created")
+	// ErrBadAction: Act was given something other than start, stop, restart.
+	ErrBadAction = errors.New("unknown container action")
 )
 
 // Runtime runs containers: LXC (container/lxc) or plain processes in their

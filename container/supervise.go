@@ -237,3 +237,16 @@ func joinErrs(errs []error) error {
 	}
 	return errors.Join(errs...)
 }
+
+// Act runs a start, stop or restart of name.
+func (m *Manager) Act(ctx context.Context, name string, a wire.Action) error {
+	switch a {
+	case wire.ActionStart:
+		return m.Start(ctx, name)
+	case wire.ActionStop:
+		return m.Stop(ctx, name)
+	case wire.ActionRestart:
+		return m.Restart(ctx, name)
+	}
+	return fmt.Errorf("%w %q", ErrBadAction, a)
+}
