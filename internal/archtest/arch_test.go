@@ -45,7 +45,9 @@ func listPackages(t *testing.T) []pkg {
 	return pkgs
 }
 
-func isStd(imp string) bool { return !strings.Contains(strings.Split(imp, "/")[0], ".") && !strings.HasPrefix(imp, "droidplex") }
+func isStd(imp string) bool {
+	return !strings.Contains(strings.Split(imp, "/")[0], ".") && !strings.HasPrefix(imp, "droidplex")
+}
 
 // rule says which imports a group of packages may have.
 type rule struct {
