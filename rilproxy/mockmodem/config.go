@@ -1,0 +1,121 @@
+package mockmodem
+
+import "time"
+
+// Config is the modem's identity and behaviour. The zero value of a field
+// means its default (DefaultConfig).
+type Config struct {
+	RILVersion int32  // sent in RIL_CONNECTED; default 12
+	IMSI       string // default 001010123456789 (test network 001-01)
+	ICCID      string // SIM card number, readable as EF_ICCID; default 8900100000000000018
+	IMEI       string // default 490154203237518
+	IMEISV     string // default 01
+	Baseband   string // default "droidplex-mock 1"
+	SMSC       string // service centre, default +15555550000
+
+	OperatorLong, OperatorShort, OperatorNumeric string // default "Droidplex Mock", "Mock", "00101"
+
+	// AlertAfter is the time an outgoing call stays DIALING before the far
+	// end rings (ALERTING). Default 300ms.
+	AlertAfter time.Duration
+	// AnswerAfter, when positive, makes the far end answer an outgoing call
+	// that long after it started ringing. Zero: the far end answers only on
+	// RemoteAnswer (or a script's answer-remote).
+	AnswerAfter time.Duration
+	// USSDReply is the network's answer to a USSD request. Default
+	// "droidplex mock: balance 5.00".
+	USSDReply string
+	// QueueLen bounds the records waiting to be written to one client;
+	// a client that lets more pile up is a slow reader and is disconnected.
+	// Default 256.
+	QueueLen int
+}
+
+// DefaultConfig returns the defaults documented on Config.
+func DefaultConfig() Config {
+	return Config{
+		RILVersion:      12,
+		IMSI:            "001010123456789",
+		ICCID:           "8900100000000000018",
+		IMEI:            "490154203237518",
+		IMEISV:          "01",
+		Baseband:        "droidplex-mock 1",
+		SMSC:            "+15555550000",
+		OperatorLong:    "Droidplex Mock",
+		OperatorShort:   "Mock",
+		OperatorNumeric: "00101",
+		AlertAfter:      300 * time.Millisecond,
+		USSDReply:       "droidplex mock: balance 5.00",
+		QueueLen:        256,
+	}
+}
+
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&d.IMSI, c.IMSI)
+	set(&d.ICCID, c.ICCID)
+	set(&d.IMEI, c.IMEI)
+	set(&d.IMEISV, c.IMEISV)
+	set(&d.Baseband, c.Baseband)
+	set(&d.SMSC, c.SMSC)
+	set(&d.OperatorLong, c.OperatorLong)
+	set(&d.OperatorShort, c.OperatorShort)
+	set(&d.OperatorNumeric, c.OperatorNumeric)
+	set(&d.USSDReply, c.USSDReply)
+	if c.RILVersion != 0 {
+		d.RILVersion = c.RILVersion
+	}
+	if c.AlertAfter != 0 {
+		d.AlertAfter = c.AlertAfter
+	}
+	d.AnswerAfter = c.AnswerAfter
+	if c.QueueLen > 0 {
+		d.QueueLen = c.QueueLen
+	}
+	return d
+}
+
+// Status is a snapshot of the modem, as the control API reports it.
+type Status struct {
+	Radio        string       `json:"radio"`        // "on" or "off"
+	Clients      int          `json:"clients"`      // connected rild clients
+	Registration string       `json:"registration"` // home, roaming, searching, denied, none
+	Signal       int          `json:"signal"`       // bars, 0–4
+	Calls        []CallStatus `json:"calls"`
+	Mute         bool         `json:"mute"`
+	DTMF         string       `json:"dtmf"`        // tones received, in order
+	SMSSent      []SentSMS    `json:"sms_sent"`    // messages clients sent
+	SMSWaiting   int          `json:"sms_waiting"` // incoming messages not yet acknowledged
+	USSDSent     []string     `json:"ussd_sent"`   // USSD strings clients sent
+	DataCalls    []DataCall   `json:"data_calls"`
+}
+
+// CallStatus is one call. State is one of dialing, alerting, active,
+// holding, incoming, waiting; Direction is mo or mt.
+type CallStatus struct {
+	Index      int    `json:"index"`
+	State      string `json:"state"`
+	Direction  string `json:"direction"`
+	Number     string `json:"number"`
+	Multiparty bool   `json:"multiparty,omitempty"`
+}
+
+// SentSMS is a message a client submitted (SEND_SMS).
+type SentSMS struct {
+	Ref  int    `json:"ref"`
+	To   string `json:"to,omitempty"`   // decoded from the TPDU when possible
+	Text string `json:"text,omitempty"` // decoded from the TPDU when possible
+	PDU  string `json:"pdu"`            // the TPDU as the client sent it (hex)
+}
+
+// DataCall is an active data call.
+type DataCall struct {
+	CID     int    `json:"cid"`
+	APN     string `json:"apn"`
+	Address string `json:"address"`
+}
