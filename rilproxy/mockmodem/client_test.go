@@ -198,4 +198,3 @@ func (c *rilClient) radioOn() {
 	c.unsol(parcel.UnsolRadioStateChanged)
 	c.unsol(parcel.UnsolVoiceNetworkStateChanged)
 }
-

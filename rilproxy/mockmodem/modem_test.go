@@ -183,9 +183,17 @@ func TestIncomingCalls(t *testing.T) {
 		act  func()
 		want string
 	}{
-		{"ring", func() { ring(t, m, "+15550001111"); c.unsol(parcel.UnsolCallStateChanged); c.unsol(parcel.UnsolCallRing) }, "1:incoming"},
+		{"ring", func() {
+			ring(t, m, "+15550001111")
+			c.unsol(parcel.UnsolCallStateChanged)
+			c.unsol(parcel.UnsolCallRing)
+		}, "1:incoming"},
 		{"answer", func() { c.do(parcel.ReqAnswer, nil); c.unsol(parcel.UnsolCallStateChanged) }, "1:active"},
-		{"second rings waiting", func() { ring(t, m, "+15550002222"); c.unsol(parcel.UnsolCallStateChanged); c.unsol(parcel.UnsolCallRing) }, "1:active 2:waiting"},
+		{"second rings waiting", func() {
+			ring(t, m, "+15550002222")
+			c.unsol(parcel.UnsolCallStateChanged)
+			c.unsol(parcel.UnsolCallRing)
+		}, "1:active 2:waiting"},
 		{"hold and accept", func() { c.do(parcel.ReqSwitchWaitingOrHoldingAndActive, nil); c.unsol(parcel.UnsolCallStateChanged) }, "1:holding 2:active"},
 		{"swap", func() { c.do(parcel.ReqSwitchHoldingAndActive, nil); c.unsol(parcel.UnsolCallStateChanged) }, "1:active 2:holding"},
 		{"conference", func() { c.do(parcel.ReqConference, nil); c.unsol(parcel.UnsolCallStateChanged) }, "1:active+mpty 2:active+mpty"},
