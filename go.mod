@@ -10,6 +10,7 @@ require (
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/gen2brain/malgo v0.11.24 // indirect
+	github.com/godbus/dbus/v5 v5.2.4 // indirect
 	github.com/holoplot/go-evdev v0.0.0-20250804134636-ab1d56a1fe83 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/lxc/go-lxc v0.0.0-20260316180011-3af4ce000ed7 // indirect
