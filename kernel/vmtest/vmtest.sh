@@ -1,0 +1,92 @@
+#!/bin/bash
+# vmtest.sh: run droidplex's kernel-dependent Go tests inside qemu, on
+# Debian's own kernel (fetched as a .deb and unpacked, never installed),
+# with a tiny busybox initramfs that loads evdev, uinput and binder_linux.
+#
+#   kernel/vmtest/vmtest.sh [GO-PACKAGE-PATTERN...]   (default: ./inputproxy/... ./kernel/...)
+#
+# Each package with tests becomes one static test binary (CGO_ENABLED=0).
+# Inside the VM every binary runs with DROIDPLEX_IN_VM=1 and
+# DROIDPLEX_STRICT=1, so a skip there is a failure. The VM's go test output
+# is printed here; the script exits non-zero if a test failed, the VM did
+# not finish, or it ran out of time.
+#
+# env: VMTEST_RUN=regex      only tests matching (-test.run inside the VM)
+#      VMTEST_TIMEOUT=secs   wall-clock limit for the VM (default 600)
+#      VMTEST_CACHE=dir      kernel cache (default .vmtest-cache at the module root)
+#      VMTEST_KERNEL=bzImage use this kernel (with everything built in) instead
+#      VMTEST_ACCEL=opts     qemu accelerator options (default "-accel tcg -cpu max")
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HERE=$ROOT/kernel/vmtest
+CACHE=${VMTEST_CACHE:-$ROOT/.vmtest-cache}
+cd "$ROOT"
+mkdir -p "$CACHE"
+log() { echo "vmtest: $*"; }
+
+# 1. Host tools.
+need=()
+command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
+command -v cpio >/dev/null || need+=(cpio)
+if [ ${#need[@]} -gt 0 ]; then
+  log "installing ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# 2. Kernel and modules, cached per ABI.
+MODS=$CACHE/modules
+if [ -n "${VMTEST_KERNEL:-}" ]; then
+  KERNEL=$VMTEST_KERNEL
+  mkdir -p "$MODS.none"; MODS=$MODS.none
+else
+  pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+  [ -n "$pkg" ] || { log "cannot find Debian's kernel package (apt-get update?)"; exit 1; }
+  kdir=$CACHE/$pkg
+  if [ ! -d "$kdir/boot" ]; then
+    log "fetching $pkg"
+    ver=$(apt-cache policy "$pkg" | awk '/Candidate:/{print $2}')
+    rm -rf "$kdir.tmp"; mkdir -p "$kdir.tmp"
+    (cd "$kdir.tmp" && apt-get download -q "$pkg=$ver" 2>&1 | { grep -v '^W:' || true; })
+    dpkg-deb --fsys-tarfile "$kdir.tmp"/*.deb | tar -x -C "$kdir.tmp" --wildcards \
+      './boot/vmlinuz-*' '*/uinput.ko*' '*/evdev.ko*' '*/binder_linux.ko*'
+    rm -f "$kdir.tmp"/*.deb
+    mv "$kdir.tmp" "$kdir"
+  fi
+  KERNEL=$(echo "$kdir"/boot/vmlinuz-*)
+  MODS=$kdir
+fi
+
+# 3. Static test binaries, one per package that has tests.
+B=$(mktemp -d)
+trap 'cp "$B/serial.log" "$CACHE/last-serial.log" 2>/dev/null; rm -rf "$B"' EXIT
+mkdir -p "$B/root/tests"
+[ $# -gt 0 ] || set -- ./inputproxy/... ./kernel/...
+pkgs=$(go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' "$@")
+[ -n "$pkgs" ] || { log "no test packages in $*"; exit 1; }
+for p in $pkgs; do
+  CGO_ENABLED=0 go test -c -o "$B/root/tests/$(echo "$p" | tr / _).test" "$p"
+done
+
+# 4. Initramfs: busybox, /init, the modules (decompressed), the tests.
+"$HERE/mkinitrd.sh" "$B/root" "$MODS" "$B/initrd.gz"
+
+# 5. Boot: TCG by default (works everywhere; KVM with -cpu max aborts on
+# some hosts), VMTEST_ACCEL="-accel kvm -cpu host" to use KVM.
+ACCEL=${VMTEST_ACCEL:--accel tcg -cpu max}
+log "booting $(basename "$KERNEL") with $(echo "$pkgs" | wc -w) test binaries"
+set +e
+timeout "${VMTEST_TIMEOUT:-600}" qemu-system-x86_64 -machine q35 $ACCEL -smp 2 -m 1024 \
+  -nographic -no-reboot -kernel "$KERNEL" -initrd "$B/initrd.gz" \
+  -append "console=ttyS0 quiet panic=-1 ${VMTEST_RUN:+vmtest.run=$VMTEST_RUN}" </dev/null 2>&1 \
+  | tr -d '\r' | tee "$B/serial.log" | sed -n 's/^.*VM-UP/VM-UP/;/^VM-UP/,$p'
+qrc=${PIPESTATUS[0]}
+set -e
+if [ "$qrc" = 124 ]; then log "FAIL: the VM did not finish within ${VMTEST_TIMEOUT:-600}s"; exit 1; fi
+if ! grep -q '^VM-DONE rc=0' "$B/serial.log"; then
+  grep -q '^VM-DONE' "$B/serial.log" || { log "FAIL: the VM stopped before finishing (qemu exit $qrc); serial log:"; tail -n 40 "$B/serial.log"; }
+  log "FAIL"
+  exit 1
+fi
+log "PASS"
