@@ -250,3 +250,22 @@ func (m *Manager) Act(ctx context.Context, name string, a wire.Action) error {
 	}
 	return fmt.Errorf("%w %q", ErrBadAction, a)
 }
+
+// Adopt starts supervising the configured containers whose init already
+// runs (left by an earlier droidplexd) and returns their names.
+func (m *Manager) Adopt() []string {
+	var adopted []string
+	for _, name := range m.order {
+		e := m.entries[name]
+		e.op.Lock()
+		if inst, err := m.cfg.Runtime.Attach(name); err == nil {
+			m.mu.Lock()
+			e.want = true
+			m.mu.Unlock()
+			m.running(e, inst, nil)
+			adopted = append(adopted, name)
+		}
+		e.op.Unlock()
+	}
+	return adopted
+}

@@ -1,0 +1,118 @@
+package daemon_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"droidplex/container/api"
+	"droidplex/container/boot"
+	"droidplex/container/client"
+	"droidplex/container/containertest"
+	"droidplex/container/daemon"
+	"droidplex/container/wire"
+	"droidplex/internal/testutil"
+)
+
+func TestMain(m *testing.M) {
+	daemon.RunHelperIfRequested()
+	testutil.Main(m)
+}
+
+// writeConfig writes a proc-runtime config for two stand-in containers.
+func writeConfig(t *testing.T, dir string) string {
+	initPath := filepath.Join(dir, "img", "init")
+	if err := os.MkdirAll(filepath.Dir(initPath), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(initPath, []byte(containertest.StandInInit), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "lxcpath = %q\nstate_dir = %q\nrun_dir = %q\n", dir+"/root", dir+"/state", dir+"/run")
+	for _, n := range []string{"work", "personal"} {
+		fmt.Fprintf(&b, "[[container]]\nname = %q\nrootfs = %q\ninit = [%q]\ndata = %q\nautostart = true\nforeground = %v\n",
+			n, dir+"/img", initPath, dir+"/data/"+n, n == "personal")
+	}
+	p := filepath.Join(dir, "droidplex.toml")
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// startDaemon runs droidplexd until the returned stop is called.
+func startDaemon(t *testing.T, cfg daemon.Config) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- daemon.Run(ctx, cfg, testutil.Logger(t)) }()
+	return func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("droidplexd: %v", err)
+		}
+	}
+}
+
+// TestAutostartTwice: autostart is started before droidplexd (it waits for
+// it), creates and starts both containers foreground first; after a
+// "reboot" (droidplexd restarted, containers gone) it creates nothing and
+// starts what exists.
+func TestAutostartTwice(t *testing.T) {
+	testutil.RequireRoot(t)
+	dir := testutil.RuntimeDir(t)
+	cfg := daemon.Config{Socket: dir + "/d.sock", ConfigFile: writeConfig(t, dir), Runtime: daemon.RuntimeProc}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for boot_, wantCreated := range []bool{true, false} {
+		remote := boot.Remote(cfg.Socket)
+		var got []string
+		done := make(chan error, 1)
+		go func() {
+			done <- boot.Autostart(ctx, remote, func(r wire.EnsureResult, err error) {
+				got = append(got, fmt.Sprintf("%s created=%v %s %v", r.Container, r.Created, r.State, err))
+			})
+		}()
+		stop := startDaemon(t, cfg)
+		if err := <-done; err != nil {
+			stop()
+			t.Fatal(err)
+		}
+		want := []string{
+			fmt.Sprintf("personal created=%v running <nil>", wantCreated),
+			fmt.Sprintf("work created=%v running <nil>", wantCreated),
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			stop()
+			t.Fatalf("boot %d: %q, want %q", boot_, got, want)
+		}
+		c := client.New(cfg.Socket)
+		list, err := api.ContainersClient{HTTP: c.HTTP()}.List(ctx)
+		if err != nil || len(list) != 2 || list[0].State != wire.StateRunning || list[1].State != wire.StateRunning {
+			t.Errorf("list: %+v, %v", list, err)
+		}
+		if fg, err := c.Foreground(ctx); err != nil || fg != "personal" {
+			t.Errorf("foreground = %q, %v", fg, err)
+		}
+		c.HTTP().CloseIdleConnections()
+		for _, n := range []string{"work", "personal"} {
+			waitFile(t, filepath.Join(dir, "data", n, "seen")) // the inits are up
+		}
+		stop() // proc containers stop with droidplexd: the "reboot"
+	}
+}
+
+func waitFile(t *testing.T, p string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(p); err == nil {
+			os.Remove(p)
+			return
+		}
+	}
+	t.Fatalf("%s never appeared", p)
+}
