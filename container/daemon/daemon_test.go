@@ -12,8 +12,8 @@ import (
 	"droidplex/container/api"
 	"droidplex/container/boot"
 	"droidplex/container/client"
-	"droidplex/container/containertest"
 	"droidplex/container/daemon"
+	"droidplex/container/standin"
 	"droidplex/container/wire"
 	"droidplex/internal/testutil"
 )
@@ -29,7 +29,7 @@ func writeConfig(t *testing.T, dir string) string {
 	if err := os.MkdirAll(filepath.Dir(initPath), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(initPath, []byte(containertest.StandInInit), 0o755); err != nil {
+	if err := os.WriteFile(initPath, []byte(standin.Init), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	var b strings.Builder

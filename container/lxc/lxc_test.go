@@ -14,9 +14,9 @@ import (
 
 	"droidplex/container"
 	"droidplex/container/config"
-	"droidplex/container/containertest"
 	"droidplex/container/events"
 	"droidplex/container/lxc"
+	"droidplex/container/standin"
 	"droidplex/container/wire"
 	"droidplex/internal/linux"
 	"droidplex/internal/testutil"
@@ -40,7 +40,7 @@ func newEnv(t *testing.T, extra string) *env {
 	testutil.RequireRoot(t)
 	testutil.RequireCmd(t, "lxc-start", "busybox")
 	dir := testutil.RuntimeDir(t)
-	rootfs, system, err := containertest.StandInImage(dir)
+	rootfs, system, err := standin.Image(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,8 @@
-package containertest
+// Package standin builds the stand-in Android image the demo and the tests
+// run instead of a real Android (which needs binder, absent from most
+// kernels): a read-only busybox rootfs whose /init starts long-running
+// stand-in services, and a shared /system lower.
+package standin
 
 import (
 	"fmt"
@@ -7,11 +11,11 @@ import (
 	"path/filepath"
 )
 
-// StandInInit is the stand-in Android /init: it reports what it sees in
+// Init is the stand-in Android /init: it reports what it sees in
 // its /dev to $DATA/seen, starts long-running stand-in services, and exits
 // cleanly on SIGTERM or SIGPWR. Under the LXC runtime it is pid 1 of a
 // busybox rootfs; under the proc runtime it runs from the host.
-const StandInInit = `#!/bin/sh
+const Init = `#!/bin/sh
 export PATH=/system/bin:/bin:/usr/bin
 SYS=/system
 [ -d $SYS/bin ] || SYS=$(dirname "$0")/../system
@@ -27,16 +31,16 @@ for s in servicemanager surfaceflinger zygote; do $SYS/bin/$s & done
 while :; do sleep 3600 & wait $!; done
 `
 
-const standInService = `#!/bin/sh
+const service = `#!/bin/sh
 # stand-in Android service
 echo "$(basename $0) started" >> ${DATA:-/data}/services.log
 while :; do sleep 3600; done
 `
 
-// StandInImage builds a stand-in Android image under dir from the host's
+// Image builds a stand-in Android image under dir from the host's
 // static busybox: dir/rootfs (read-only root with /init) and dir/system
 // (the shared /system lower with stand-in services). It returns their paths.
-func StandInImage(dir string) (rootfs, system string, err error) {
+func Image(dir string) (rootfs, system string, err error) {
 	busybox, err := exec.LookPath("busybox")
 	if err != nil {
 		return "", "", fmt.Errorf("stand-in image: %w (install busybox-static)", err)
@@ -62,11 +66,11 @@ func StandInImage(dir string) (rootfs, system string, err error) {
 			return "", "", err
 		}
 	}
-	if err := os.WriteFile(filepath.Join(rootfs, "init"), []byte(StandInInit), 0o755); err != nil {
+	if err := os.WriteFile(filepath.Join(rootfs, "init"), []byte(Init), 0o755); err != nil {
 		return "", "", err
 	}
 	for _, s := range []string{"servicemanager", "surfaceflinger", "zygote"} {
-		if err := os.WriteFile(filepath.Join(system, "bin", s), []byte(standInService), 0o755); err != nil {
+		if err := os.WriteFile(filepath.Join(system, "bin", s), []byte(service), 0o755); err != nil {
 			return "", "", err
 		}
 	}
