@@ -25,7 +25,7 @@ import (
 // started through droidplexd, one with lxc-start directly.
 type lxcBench struct {
 	dir, cfgPath, lxcpath string
-	viaD, viaLXC         string
+	viaD, viaLXC          string
 }
 
 func newLXCBench(b *testing.B) *lxcBench {
