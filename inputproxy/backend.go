@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"droidplex/inputproxy/route"
+	"droidplex/inputproxy/wire"
 )
 
 // Source is a real input device, opened and grabbed for exclusive use.
@@ -24,11 +25,7 @@ type Source interface {
 
 // Node is the character device of a clone, for the container's /dev/input
 // and its devices cgroup.
-type Node struct {
-	Path  string `json:"path"` // on the service side, e.g. /dev/input/event7
-	Major uint32 `json:"major"`
-	Minor uint32 `json:"minor"`
-}
+type Node = wire.Node
 
 // Sink is one clone of a device in one container.
 type Sink interface {

@@ -14,8 +14,8 @@ import (
 	"droidplex/internal/revert"
 )
 
-// Config is what the Router routes and how.
-type Config struct {
+// RouterConfig is what the Router routes and how.
+type RouterConfig struct {
 	// Devices lists the real devices to route (paths under /dev/input).
 	// Empty: every touchscreen and every device with keys.
 	Devices []string
@@ -38,7 +38,7 @@ const virtualPrefix = "virtual:"
 // Router routes real input devices to the foreground container's clones.
 type Router struct {
 	b   Backend
-	cfg Config
+	cfg RouterConfig
 	log *slog.Logger
 
 	mu         sync.Mutex
@@ -54,7 +54,7 @@ type Router struct {
 }
 
 // NewRouter returns a router over backend b. Call Run to start it.
-func NewRouter(b Backend, cfg Config, log *slog.Logger) *Router {
+func NewRouter(b Backend, cfg RouterConfig, log *slog.Logger) *Router {
 	return &Router{b: b, cfg: cfg, log: log, pumps: map[string]*pump{},
 		stop: make(chan struct{}), chordCh: make(chan struct{}, 1)}
 }

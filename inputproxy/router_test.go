@@ -17,7 +17,7 @@ func TestMain(m *testing.M) { testutil.Main(m) }
 
 // setup starts a router with containers personal (foreground) and work,
 // a touchscreen "ts" and a keyboard "kbd".
-func setup(t *testing.T, cfg inputproxy.Config) (*inputproxy.Router, *inputproxytest.Backend, *inputproxytest.Device, *inputproxytest.Device) {
+func setup(t *testing.T, cfg inputproxy.RouterConfig) (*inputproxy.Router, *inputproxytest.Backend, *inputproxytest.Device, *inputproxytest.Device) {
 	t.Helper()
 	b := inputproxytest.NewBackend()
 	ts := b.Plug("/dev/input/event0", inputproxytest.Touchscreen("ts"))
@@ -65,7 +65,7 @@ func routed(b *inputproxytest.Backend) string {
 }
 
 func TestClonesCopyTheDevice(t *testing.T) {
-	_, b, _, _ := setup(t, inputproxy.Config{})
+	_, b, _, _ := setup(t, inputproxy.RouterConfig{})
 	got := b.Transcript(`clone personal: "ts"`)
 	want := `clone personal: "ts" bus=0x18 vendor=0x27c6 product=0xf21 version=0x100 ev0x1=2 ev0x3=6 props=[1] abs0x0=0..1079/0 abs0x1=0..2399/0 abs0x2f=0..9/0 abs0x35=0..1079/12 abs0x36=0..2399/0 abs0x39=0..65535/0` + "\n"
 	if got != want {
@@ -74,7 +74,7 @@ func TestClonesCopyTheDevice(t *testing.T) {
 }
 
 func TestForegroundOnlyAndSwitchReleases(t *testing.T) {
-	r, b, ts, kbd := setup(t, inputproxy.Config{})
+	r, b, ts, kbd := setup(t, inputproxy.RouterConfig{})
 	ts.Send(frames(t, "ABS_MT_SLOT 0, ABS_MT_TRACKING_ID 1, ABS_MT_POSITION_X 10, ABS_MT_POSITION_Y 20, BTN_TOUCH 1, SYN_REPORT 0")...)
 	kbd.Send(frames(t, "KEY_A 1, SYN_REPORT 0")...)
 	b.WaitFor(t, "personal/ts: ABS_MT_SLOT 0, ABS_MT_TRACKING_ID 1")
@@ -102,7 +102,7 @@ func TestForegroundOnlyAndSwitchReleases(t *testing.T) {
 
 func TestChordSwitchesAndIsSwallowed(t *testing.T) {
 	switched := make(chan string, 4)
-	_, b, _, kbd := setup(t, inputproxy.Config{Chord: []uint16{125, 59}, OnChord: func(c string) { switched <- c }})
+	_, b, _, kbd := setup(t, inputproxy.RouterConfig{Chord: []uint16{125, 59}, OnChord: func(c string) { switched <- c }})
 	kbd.Send(frames(t, "KEY_LEFTMETA 1, SYN_REPORT 0\nKEY_F1 1, SYN_REPORT 0\nKEY_F1 0, SYN_REPORT 0\nKEY_LEFTMETA 0, SYN_REPORT 0")...)
 	if c := <-switched; c != "work" {
 		t.Fatalf("chord switched to %q, want work", c)
@@ -115,7 +115,7 @@ func TestChordSwitchesAndIsSwallowed(t *testing.T) {
 }
 
 func TestSynDroppedResyncs(t *testing.T) {
-	_, b, _, kbd := setup(t, inputproxy.Config{})
+	_, b, _, kbd := setup(t, inputproxy.RouterConfig{})
 	kbd.Send(frames(t, "KEY_A 1, SYN_REPORT 0")...)
 	b.WaitFor(t, "personal/kbd: KEY_A 1")
 	// The kernel lost events: KEY_A went up, KEY_B went down.
@@ -125,7 +125,7 @@ func TestSynDroppedResyncs(t *testing.T) {
 }
 
 func TestHotplugAndNotRouted(t *testing.T) {
-	_, b, _, _ := setup(t, inputproxy.Config{})
+	_, b, _, _ := setup(t, inputproxy.RouterConfig{})
 	mouse := route.Caps{Name: "mouse", Codes: map[uint16][]uint16{route.EvKey: {0x110, 0x111}, route.EvRel: {0, 1}}}
 	b.Plug("/dev/input/event2", mouse)
 	clone := inputproxytest.Keyboard("kbd")
@@ -143,7 +143,7 @@ func TestHotplugAndNotRouted(t *testing.T) {
 }
 
 func TestInject(t *testing.T) {
-	r, b, _, _ := setup(t, inputproxy.Config{})
+	r, b, _, _ := setup(t, inputproxy.RouterConfig{})
 	ctx := context.Background()
 	if err := r.Tap(ctx, "work", 100, 200); err != nil {
 		t.Fatal(err)
@@ -177,7 +177,7 @@ work/kbd: KEY_LEFTSHIFT 0, SYN_REPORT 0`
 func TestVirtualDevicesWhenNoneIsReal(t *testing.T) {
 	b := inputproxytest.NewBackend()
 	defer b.Close()
-	r := inputproxy.NewRouter(b, inputproxy.Config{Virtual: true, VirtualWidth: 720, VirtualHeight: 1280}, testutil.Logger(t))
+	r := inputproxy.NewRouter(b, inputproxy.RouterConfig{Virtual: true, VirtualWidth: 720, VirtualHeight: 1280}, testutil.Logger(t))
 	if err := r.AddContainer("farm1"); err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func TestVirtualDevicesWhenNoneIsReal(t *testing.T) {
 }
 
 func TestAddContainerUndoesOnFailure(t *testing.T) {
-	r, b, _, _ := setup(t, inputproxy.Config{})
+	r, b, _, _ := setup(t, inputproxy.RouterConfig{})
 	b.FailClone = "broken"
 	if err := r.AddContainer("broken"); err == nil {
 		t.Fatal("AddContainer succeeded with a failing clone")

@@ -165,7 +165,7 @@ func TestRouterOnRealKernel(t *testing.T) {
 	requireUinput(t)
 	ts := standIn(t, inputproxytest.Touchscreen("vm ts"))
 	kbd := standIn(t, inputproxytest.Keyboard("vm kbd"))
-	r := inputproxy.NewRouter(&evdev.Backend{}, inputproxy.Config{}, testutil.Logger(t))
+	r := inputproxy.NewRouter(&evdev.Backend{}, inputproxy.RouterConfig{}, testutil.Logger(t))
 	for _, c := range []string{"personal", "work"} {
 		if err := r.AddContainer(c); err != nil {
 			t.Fatal(err)

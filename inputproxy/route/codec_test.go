@@ -150,3 +150,27 @@ func ExampleDevice() {
 	// to foreground: ABS_MT_SLOT 0, ABS_MT_TRACKING_ID 1, BTN_TOUCH 1, SYN_REPORT 0
 	// to old clone:  ABS_MT_SLOT 0, ABS_MT_TRACKING_ID -1, BTN_TOUCH 0, SYN_REPORT 0
 }
+
+func TestParseKeyAndChord(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want uint16
+		ok   bool
+	}{
+		{"KEY_HOME", 102, true}, {"home", 102, true}, {"BTN_0", 0x100, true}, {"30", 30, true},
+		{"0", 0, false}, {"768", 0, false}, {"nokey", 0, false}, {"", 0, false},
+	} {
+		got, err := ParseKey(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("ParseKey(%q) = %d, %v", tt.in, got, err)
+		}
+	}
+	if c, err := ParseChord("KEY_LEFTMETA+f1"); err != nil || len(c) != 2 || c[0] != 125 || c[1] != 59 {
+		t.Errorf("ParseChord = %v, %v", c, err)
+	}
+	for _, bad := range []string{"a+a", "a+b+c+d+e", "a+"} {
+		if _, err := ParseChord(bad); err == nil {
+			t.Errorf("ParseChord(%q): no error", bad)
+		}
+	}
+}

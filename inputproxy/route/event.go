@@ -3,6 +3,7 @@ package route
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/holoplot/go-evdev"
@@ -164,4 +165,48 @@ func ParseTranscript(s string) ([]Event, error) {
 		}
 	}
 	return out, nil
+}
+
+// ParseKey parses a key for injection: a name with or without its KEY_
+// prefix, in any case ("KEY_HOME", "home", "BTN_0"), or a decimal code
+// below KeyCount.
+func ParseKey(s string) (uint16, error) {
+	var n uint16
+	if _, err := fmt.Sscanf(s, "%d", &n); err == nil && fmt.Sprint(n) == s {
+		if n == 0 || n >= KeyCount {
+			return 0, fmt.Errorf("key code %d out of range 1..%d", n, KeyCount-1)
+		}
+		return n, nil
+	}
+	up := strings.ToUpper(s)
+	for _, name := range []string{up, "KEY_" + up} {
+		if c, ok := evdev.KEYFromString[name]; ok {
+			return uint16(c), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown key %q (want a name such as KEY_HOME or home, or a code)", s)
+}
+
+// ParseChord parses a key chord such as "KEY_LEFTMETA+KEY_F1" ("" is no
+// chord).
+func ParseChord(s string) ([]uint16, error) {
+	if s == "" {
+		return nil, nil
+	}
+	parts := strings.Split(s, "+")
+	if len(parts) > MaxChord {
+		return nil, fmt.Errorf("chord %q: at most %d keys", s, MaxChord)
+	}
+	var keys []uint16
+	for _, p := range parts {
+		k, err := ParseKey(strings.TrimSpace(p))
+		if err != nil {
+			return nil, fmt.Errorf("chord %q: %w", s, err)
+		}
+		if slices.Contains(keys, k) {
+			return nil, fmt.Errorf("chord %q: key %s twice", s, p)
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
 }

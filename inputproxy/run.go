@@ -1,0 +1,142 @@
+package inputproxy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"droidplex/container/client"
+	"droidplex/container/wire"
+	"droidplex/inputproxy/route"
+	"droidplex/internal/ctlhttp"
+	"droidplex/internal/unixsock"
+)
+
+// Config configures inputproxyd.
+type Config struct {
+	// APISocket is where the HTTP API is served.
+	APISocket string
+	// Droidplexd is droidplexd's socket, followed for foreground and
+	// container changes; "" runs standalone.
+	Droidplexd string
+	// Containers get clones from the start; Foreground receives input
+	// until droidplexd or the chord says otherwise.
+	Containers []string
+	Foreground string
+	// Devices, Chord (e.g. "KEY_LEFTMETA+KEY_F1"), Virtual and the virtual
+	// touchscreen's size configure the Router.
+	Devices                     []string
+	Chord                       string
+	Virtual                     bool
+	VirtualWidth, VirtualHeight int32
+	// Backend opens real devices and creates clones (main picks it). A
+	// *Recorder makes the API's /log route available.
+	Backend Backend
+}
+
+// Validate checks the configuration.
+func (c *Config) Validate() error {
+	if c.APISocket == "" {
+		return errors.New("config: api socket not set")
+	}
+	if c.Backend == nil {
+		return errors.New("config: no backend")
+	}
+	if c.Virtual && (c.VirtualWidth <= 0 || c.VirtualHeight <= 0) {
+		return fmt.Errorf("config: virtual touchscreen size %dx%d", c.VirtualWidth, c.VirtualHeight)
+	}
+	if _, err := route.ParseChord(c.Chord); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	return nil
+}
+
+// Run serves inputproxyd until ctx ends: it routes the devices, follows
+// droidplexd and serves the API.
+func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	chord, _ := route.ParseChord(cfg.Chord)
+	var dpx *client.Client
+	if cfg.Droidplexd != "" {
+		dpx = client.New(cfg.Droidplexd)
+	}
+	r := NewRouter(cfg.Backend, RouterConfig{
+		Devices: cfg.Devices, Chord: chord, Virtual: cfg.Virtual,
+		VirtualWidth: cfg.VirtualWidth, VirtualHeight: cfg.VirtualHeight,
+		OnChord: func(c string) {
+			if dpx == nil {
+				return
+			}
+			ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			defer cancel()
+			if err := dpx.SetForeground(ctx, c); err != nil {
+				log.Warn("tell droidplexd the chord's foreground", "container", c, "err", err)
+			}
+		},
+	}, log)
+	for _, c := range cfg.Containers {
+		if err := r.AddContainer(c); err != nil {
+			log.Warn("clone devices for container", "container", c, "err", err)
+		}
+	}
+	r.SetForeground(cfg.Foreground)
+
+	if err := os.MkdirAll(filepath.Dir(cfg.APISocket), 0o755); err != nil {
+		return err
+	}
+	l, err := unixsock.Listen(unixsock.Stream, cfg.APISocket, unixsock.ListenOptions{Mode: 0o660, UID: -1, GID: -1})
+	if err != nil {
+		return err
+	}
+	rec, _ := cfg.Backend.(*Recorder)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	routed := make(chan error, 1)
+	go func() { routed <- r.Run(ctx) }()
+	followed := make(chan struct{})
+	go func() {
+		defer close(followed)
+		if dpx != nil {
+			_ = dpx.Follow(ctx, log, func(ev wire.Event) { apply(r, ev, log) })
+		}
+	}()
+	log.Info("inputproxyd serving", "api", cfg.APISocket, "droidplexd", cfg.Droidplexd,
+		"containers", cfg.Containers, "foreground", cfg.Foreground, "chord", cfg.Chord, "recording", rec != nil)
+	err = ctlhttp.Serve(ctx, l, NewAPI(r, rec).Handler())
+	cancel()
+	<-followed
+	if rerr := <-routed; err == nil {
+		err = rerr
+	}
+	return err
+}
+
+// apply follows one droidplexd event: a running container gets clones, a
+// stopped one loses them, the foreground follows droidplexd's.
+func apply(r *Router, ev wire.Event, log *slog.Logger) {
+	switch {
+	case ev.Foreground != nil:
+		if c := ev.Foreground.Container; c != "" {
+			if err := r.AddContainer(c); err != nil {
+				log.Warn("clone devices for container", "container", c, "err", err)
+			}
+		}
+		r.SetForeground(ev.Foreground.Container)
+	case ev.ContainerState != nil:
+		cs := ev.ContainerState
+		switch cs.State {
+		case wire.StateStarting, wire.StateRunning:
+			if err := r.AddContainer(cs.Container); err != nil {
+				log.Warn("clone devices for container", "container", cs.Container, "err", err)
+			}
+		case wire.StateStopped, wire.StateFailed:
+			r.RemoveContainer(cs.Container)
+		}
+	}
+}
