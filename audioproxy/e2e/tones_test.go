@@ -2,10 +2,8 @@ package e2e
 
 import (
 	"errors"
-	"slices"
 	"math"
-	"os"
-	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -206,8 +204,6 @@ func TestEndlessStreamsRefused(t *testing.T) {
 		t.Fatalf("work refused: %v", err)
 	}
 	s.Close()
-	_ = filepath.Join
-	_ = os.Getpid
 }
 
 // level is the median Goertzel level of freq over 20 ms windows, robust
