@@ -35,7 +35,7 @@ type pump struct {
 	snap route.State
 }
 
-func newPump(path string, caps route.Caps, src Source, chord []uint16, onChord func(), errs *atomic.Uint64) *pump {
+func newPump(path string, caps route.Caps, src Source, chord *route.Chord, onChord func(), errs *atomic.Uint64) *pump {
 	return &pump{
 		path: path, caps: caps, src: src,
 		dev:    route.NewDevice(caps.MT(), chord),

@@ -35,7 +35,7 @@ func TestEventPathDoesNotAllocate(t *testing.T) {
 	defer r.Close()
 	defer w.Close()
 	caps := route.VirtualTouchscreen(1080, 2400)
-	p := newPump("/dev/input/event0", caps, pipeSource{r}, []uint16{125, 88}, func() {}, new(atomic.Uint64))
+	p := newPump("/dev/input/event0", caps, pipeSource{r}, route.NewChord([]uint16{125, 88}), func() {}, new(atomic.Uint64))
 	sinks := make([]*countSink, 16)
 	names := make([]string, 16)
 	for i := range sinks {

@@ -20,7 +20,8 @@ type RouterConfig struct {
 	// Empty: every touchscreen and every device with keys.
 	Devices []string
 	// Chord is the key chord that switches the foreground to the next
-	// container; it is never delivered. Empty: no chord.
+	// container; it is never delivered. Its keys may be on different
+	// devices. Empty: no chord.
 	Chord []uint16
 	// Virtual: create a virtual touchscreen and keyboard at start when no
 	// real one exists, so injection has somewhere to go.
@@ -49,6 +50,7 @@ type Router struct {
 	closed     bool
 
 	wg      sync.WaitGroup
+	chord   *route.Chord
 	chordCh chan struct{}
 	errs    atomic.Uint64
 }
@@ -56,7 +58,7 @@ type Router struct {
 // NewRouter returns a router over backend b. Call Run to start it.
 func NewRouter(b Backend, cfg RouterConfig, log *slog.Logger) *Router {
 	return &Router{b: b, cfg: cfg, log: log, pumps: map[string]*pump{},
-		stop: make(chan struct{}), chordCh: make(chan struct{}, 1)}
+		stop: make(chan struct{}), chord: route.NewChord(cfg.Chord), chordCh: make(chan struct{}, 1)}
 }
 
 // accept is the device selection policy.
@@ -166,7 +168,7 @@ func (r *Router) addPump(path string, caps route.Caps, src Source) {
 		}
 		return
 	}
-	p := newPump(path, caps, src, r.cfg.Chord, r.onChord, &r.errs)
+	p := newPump(path, caps, src, r.chord, r.onChord, &r.errs)
 	p.fgName = r.fg
 	for _, c := range r.containers {
 		s, err := r.b.Clone(c, caps)

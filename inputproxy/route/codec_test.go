@@ -110,7 +110,7 @@ func FuzzDevice(f *testing.F) {
 	f.Add(AppendEncode(nil, Event{EvKey, 30, 1}, Syn, Event{EvSyn, SynDropped, 0}, Syn), []byte{1, 2})
 	f.Add(AppendEncode(nil, Event{EvAbs, AbsMTSlot, -7}, Event{EvAbs, AbsMTTrackingID, 3}, Syn), []byte{0})
 	f.Fuzz(func(t *testing.T, raw []byte, ops []byte) {
-		d := NewDevice(len(ops)%2 == 0, []uint16{125, 59})
+		d := NewDevice(len(ops)%2 == 0, NewChord([]uint16{125, 59}))
 		for i := 0; ; i++ {
 			e, ok := Decode(raw[i*EventSize:][:min(EventSize, len(raw)-i*EventSize)])
 			if !ok {

@@ -37,21 +37,16 @@ type Device struct {
 	fresh bool // the foreground changed: tell the new clone the slot
 	out   []Event
 
-	chord    [MaxChord]uint16
-	nchord   int
-	held     uint8 // chord keys physically down
-	withheld uint8 // chord key presses not (yet) delivered
-	fired    bool  // chord completed; swallow its keys until all are up
+	chord    *Chord
+	withheld uint8 // this device's chord key presses not (yet) delivered
 }
 
 // NewDevice returns a Device for a device with multitouch slots (mt) or
-// without, switching on chord (key codes; nil or empty for none; at most
-// MaxChord keys).
-func NewDevice(mt bool, chord []uint16) *Device {
-	d := &Device{mt: mt, out: make([]Event, 0, 4*MaxFrame+4*MaxChord+8)}
+// without, switching on chord (shared by all devices; nil for none).
+func NewDevice(mt bool, chord *Chord) *Device {
+	d := &Device{mt: mt, chord: chord, out: make([]Event, 0, 4*MaxFrame+4*MaxChord+8)}
 	d.real.Reset()
 	d.sent.Reset()
-	d.nchord = copy(d.chord[:], chord)
 	return d
 }
 
@@ -101,7 +96,7 @@ func (d *Device) flushFrame() Result {
 			}
 			continue
 		}
-		if e.Type == EvKey && e.Value == 1 && d.withheld != 0 && !d.fired {
+		if e.Type == EvKey && e.Value == 1 && d.withheld != 0 && !d.chord.isFired() {
 			d.flushWithheld()
 		}
 		d.put(e)
@@ -123,36 +118,33 @@ func (d *Device) chordIndex(e Event) int {
 	if e.Type != EvKey {
 		return -1
 	}
-	for i, c := range d.chord[:d.nchord] {
-		if c == e.Code {
-			return i
-		}
-	}
-	return -1
+	return d.chord.index(e.Code)
 }
 
 // chordKey handles an event of chord key i and reports whether the chord
 // has just completed.
 func (d *Device) chordKey(i int, e Event) bool {
+	c := d.chord
 	bit := uint8(1) << i
-	all := uint8(1)<<d.nchord - 1
+	all := uint32(1)<<c.n - 1
 	switch e.Value {
 	case 1:
-		d.held |= bit
-		if d.fired {
+		held := c.held.Or(uint32(bit)) | uint32(bit)
+		if c.fired.Load() {
 			return false
 		}
 		d.withheld |= bit
-		if d.held == all {
-			d.fired, d.withheld = true, 0
+		if held == all && c.fired.CompareAndSwap(false, true) {
+			d.withheld = 0
 			return true
 		}
 	case 0:
-		d.held &^= bit
+		rest := c.held.And(^uint32(bit)) &^ uint32(bit)
 		switch {
-		case d.fired:
-			if d.held == 0 {
-				d.fired = false
+		case c.fired.Load():
+			d.withheld &^= bit
+			if rest == 0 {
+				c.fired.Store(false)
 			}
 		case d.withheld&bit != 0:
 			// A lone press of a chord key: deliver it late, as its own frame.
@@ -164,7 +156,7 @@ func (d *Device) chordKey(i int, e Event) bool {
 			d.put(e)
 		}
 	default:
-		if d.withheld&bit == 0 && !d.fired {
+		if d.withheld&bit == 0 && !c.fired.Load() {
 			d.put(e)
 		}
 	}
@@ -172,7 +164,7 @@ func (d *Device) chordKey(i int, e Event) bool {
 }
 
 func (d *Device) flushWithheld() {
-	for i, c := range d.chord[:d.nchord] {
+	for i, c := range d.chord.keys[:d.chord.n] {
 		if d.withheld&(1<<i) != 0 {
 			d.put(Event{EvKey, c, 1})
 		}
@@ -196,9 +188,11 @@ func (d *Device) Release() []Event {
 func (d *Device) Sync(now *State) []Event {
 	d.real = *now
 	d.want = *now
-	for i, c := range d.chord[:d.nchord] {
-		if d.fired || d.withheld&(1<<i) != 0 {
-			d.want.SetKey(c, false)
+	if d.chord != nil {
+		for i, c := range d.chord.keys[:d.chord.n] {
+			if d.chord.fired.Load() || d.withheld&(1<<i) != 0 {
+				d.want.SetKey(c, false)
+			}
 		}
 	}
 	d.out = d.sent.AppendSync(d.out[:0], &d.want)

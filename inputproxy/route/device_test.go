@@ -142,7 +142,7 @@ fwd: ABS_MT_POSITION_Y 5, SYN_REPORT 0
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := run(t, NewDevice(tt.mt, tt.chord), tt.script)
+			got := run(t, NewDevice(tt.mt, NewChord(tt.chord)), tt.script)
 			if got != tt.want {
 				t.Errorf("transcript:\n%s\nwant:\n%s", got, tt.want)
 			}
@@ -163,7 +163,7 @@ func TestOversizedFrameIsDropped(t *testing.T) {
 }
 
 func TestSyncAfterDrop(t *testing.T) {
-	d := NewDevice(true, []uint16{125, 59})
+	d := NewDevice(true, NewChord([]uint16{125, 59}))
 	run(t, d, `KEY_A 1, ABS_MT_SLOT 0, ABS_MT_TRACKING_ID 1, ABS_MT_POSITION_X 3, SYN_REPORT 0
 		KEY_LEFTMETA 1, SYN_REPORT 0`)
 	now := NewState()
@@ -208,7 +208,7 @@ ABS_MT_SLOT 9, ABS_MT_TRACKING_ID -1, BTN_TOUCH 0, BTN_TOOL_FINGER 0, ABS_MT_SLO
 }
 
 func TestFeedDoesNotAllocate(t *testing.T) {
-	d := NewDevice(true, []uint16{125, 59})
+	d := NewDevice(true, NewChord([]uint16{125, 59}))
 	frame := []Event{{EvAbs, AbsMTSlot, 1}, {EvAbs, AbsMTTrackingID, 4}, {EvAbs, AbsMTPositionX, 1}, {EvKey, BtnTouch, 1}, {EvKey, 125, 1}, {EvKey, 125, 0}, Syn}
 	allocs := testing.AllocsPerRun(1000, func() {
 		for _, e := range frame {
@@ -221,5 +221,29 @@ func TestFeedDoesNotAllocate(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Fatalf("%v allocs per frame, want 0", allocs)
+	}
+}
+
+// The chord's keys may be on two devices: volume-down on one, power on the
+// other, as on most phones.
+func TestChordAcrossDevices(t *testing.T) {
+	ch := NewChord([]uint16{114, 116}) // KEY_VOLUMEDOWN + KEY_POWER
+	vol, pwr := NewDevice(false, ch), NewDevice(false, ch)
+	steps := []struct {
+		d      *Device
+		script string
+		want   string
+	}{
+		{vol, "KEY_VOLUMEDOWN 1, SYN_REPORT 0", ""},
+		{pwr, "KEY_POWER 1, SYN_REPORT 0", "switch\n"},
+		{vol, "KEY_VOLUMEDOWN 2, SYN_REPORT 0\nKEY_VOLUMEDOWN 0, SYN_REPORT 0", ""},
+		{pwr, "KEY_POWER 0, SYN_REPORT 0", ""},
+		// Afterwards each key works on its own again.
+		{vol, "KEY_VOLUMEDOWN 1, SYN_REPORT 0\nKEY_VOLUMEDOWN 0, SYN_REPORT 0", "fwd: KEY_VOLUMEDOWN 1, SYN_REPORT 0\nfwd: KEY_VOLUMEDOWN 0, SYN_REPORT 0\n"},
+	}
+	for i, s := range steps {
+		if got := run(t, s.d, s.script); got != s.want {
+			t.Errorf("step %d: got %q, want %q", i, got, s.want)
+		}
 	}
 }
