@@ -68,7 +68,7 @@ func (o *oneDevice) Open(string, func(*route.Caps) bool) (inputproxy.Source, rou
 	return o.src, route.VirtualTouchscreen(1080, 2400), nil
 }
 func (o *oneDevice) Clone(string, route.Caps) (inputproxy.Sink, error) { return o.sink, nil }
-func (o *oneDevice) List() ([]string, error)                          { return []string{"/dev/input/event0"}, nil }
+func (o *oneDevice) List() ([]string, error)                           { return []string{"/dev/input/event0"}, nil }
 func (o *oneDevice) Watch(context.Context, func(string, bool)) (func(), error) {
 	return func() {}, nil
 }
@@ -166,4 +166,3 @@ func BenchmarkAddedLatency(b *testing.B) {
 		report(b, sink.lat, sink.e2e)
 	})
 }
-
