@@ -199,7 +199,7 @@ func (m *Modem) serveConn(ctx context.Context, conn net.Conn) {
 	m.mu.Unlock()
 	<-writerDone
 	switch {
-	case err == nil || errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed):
+	case errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed):
 		m.log.Debug("rild client disconnected")
 	default:
 		m.log.Info("rild client dropped", "err", err)

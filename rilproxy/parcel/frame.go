@@ -27,6 +27,7 @@ type FrameSizeError struct {
 	Size, Max int
 }
 
+// Error describes the size and the limit.
 func (e *FrameSizeError) Error() string {
 	return fmt.Sprintf("rild record of %d bytes over the %d-byte limit", e.Size, e.Max)
 }

@@ -25,6 +25,7 @@ func (id ReqID) Name() string { return requestTable[id].name }
 // Known reports whether id is in the android-7.1.2 table.
 func (id ReqID) Known() bool { _, ok := requestTable[id]; return ok }
 
+// String returns "NAME(id)", or "REQUEST_id" for an unknown id.
 func (id ReqID) String() string {
 	if n := id.Name(); n != "" {
 		return fmt.Sprintf("%s(%d)", n, int32(id))
@@ -42,6 +43,7 @@ func (id UnsolID) Known() bool { _, ok := unsolTable[id]; return ok }
 // Wakes reports whether libril marks the indication WAKE_PARTIAL.
 func (id UnsolID) Wakes() bool { return unsolTable[id].wake }
 
+// String returns "NAME(id)", or "UNSOL_id" for an unknown id.
 func (id UnsolID) String() string {
 	if n := id.Name(); n != "" {
 		return fmt.Sprintf("%s(%d)", n, int32(id))

@@ -28,6 +28,7 @@ func Str(s string) NullString { return NullString{S: s, Valid: true} }
 // Null is the null string.
 var Null = NullString{}
 
+// String quotes a present string and writes null as <null>.
 func (n NullString) String() string {
 	if !n.Valid {
 		return "<null>"
