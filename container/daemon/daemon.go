@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -66,6 +67,9 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	l, err := unixsock.Listen(unixsock.Stream, cfg.Socket, unixsock.ListenOptions{Mode: 0o660, UID: -1, GID: -1})
 	if err != nil {
 		return err
+	}
+	if c, ok := rt.(io.Closer); ok {
+		defer c.Close()
 	}
 	hub := events.NewHub()
 	m := container.New(container.Config{File: f, Runtime: rt, Host: container.OSHost{}, Events: hub, Log: log})

@@ -1,8 +1,11 @@
 package lxc
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"os"
+	"strings"
 	"time"
 
 	golxc "github.com/lxc/go-lxc"
@@ -21,6 +24,17 @@ func RunHelperIfRequested() {
 	name := os.Getenv(helperEnv)
 	if name == "" {
 		return
+	}
+	if name == "-" { // a helper kept ready: the name comes when needed
+		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+		name = strings.TrimSpace(line)
+		if name == "" {
+			if err == io.EOF {
+				os.Exit(0) // dismissed unused
+			}
+			fmt.Fprintln(os.Stderr, errNoName)
+			os.Exit(1)
+		}
 	}
 	if err := startHelper(name, os.Getenv(helperPathEnv)); err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -7,12 +7,10 @@
 package lxc
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -32,6 +30,15 @@ type Runtime struct {
 	// Helper is the command that re-executes the caller's binary (default:
 	// /proc/self/exe); the binary must call RunHelperIfRequested in main.
 	Helper []string
+	// ColdHelper execs a new helper at each start instead of keeping the
+	// next one already running (waiting for a name on its stdin). Call
+	// Close when done with a Runtime that keeps one.
+	ColdHelper bool
+
+	mu          sync.Mutex
+	warm        *helperProc
+	refillTimer *time.Timer
+	closed      bool
 }
 
 func (r *Runtime) configPath(name string) string {
@@ -72,22 +79,16 @@ func (r *Runtime) writeConfig(s *spec.Spec) error {
 }
 
 // Start implements container.Runtime: it re-renders the config (device
-// numbers may have changed), runs the start helper and follows the init.
+// numbers may have changed), hands the name to a start helper and follows
+// the init.
 func (r *Runtime) Start(ctx context.Context, s *spec.Spec) (container.Instance, error) {
 	if err := r.writeConfig(s); err != nil {
 		return nil, err
 	}
-	helper := r.Helper
-	if len(helper) == 0 {
-		helper = []string{"/proc/self/exe"}
-	}
-	cmd := exec.CommandContext(ctx, helper[0], helper[1:]...)
-	cmd.Env = append(os.Environ(), helperEnv+"="+s.Name, helperPathEnv+"="+r.LXCPath)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
+	out, err := r.runHelper(ctx, s.Name)
+	if err != nil {
 		_ = removeCgroups(s.Name)
-		msg := strings.TrimSpace(out.String())
+		msg := strings.TrimSpace(out)
 		if s.LogFile != "" {
 			msg += " (see " + s.LogFile + ")"
 		}

@@ -71,8 +71,10 @@ func newEnv(t *testing.T, extra string) *env {
 }
 
 func (e *env) manager(t *testing.T) *container.Manager {
+	rt := &lxc.Runtime{LXCPath: e.f.LXCPath}
+	t.Cleanup(func() { rt.Close() }) // runs after the manager's cleanup
 	m := container.New(container.Config{
-		File: e.f, Runtime: &lxc.Runtime{LXCPath: e.f.LXCPath}, Host: container.OSHost{}, Events: e.hub,
+		File: e.f, Runtime: rt, Host: container.OSHost{}, Events: e.hub,
 		Log: testutil.Logger(t), Backoff: container.Backoff{Min: time.Millisecond, Max: 10 * time.Millisecond, Stable: time.Hour},
 		StopTimeout: 5 * time.Second,
 	})
