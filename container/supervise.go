@@ -224,7 +224,8 @@ func (m *Manager) info(e *entry) wire.ContainerInfo {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	ci := wire.ContainerInfo{Name: e.conf.Name, State: e.state, Reason: e.reason,
-		Autostart: e.conf.Autostart, Foreground: e.conf.Foreground, Restarts: e.runs}
+		Autostart: e.conf.Autostart, Foreground: e.conf.Foreground, TelephonyOwner: e.conf.TelephonyOwner,
+		Restarts: e.runs}
 	if e.inst != nil {
 		ci.Pid = e.inst.Pid()
 	}

@@ -116,3 +116,22 @@ func waitFile(t *testing.T, p string) {
 	}
 	t.Fatalf("%s never appeared", p)
 }
+
+func TestBadConfigRefused(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "c.toml")
+	if err := os.WriteFile(p, []byte("[[container]]\nname = \"w\"\nrootfs = \"/r\"\ndata = \"/d\"\nmemory = \"huge\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := daemon.Run(context.Background(), daemon.Config{Socket: dir + "/d.sock", ConfigFile: p}, testutil.Logger(t))
+	if err == nil || !strings.Contains(err.Error(), "line 5: container[0].memory") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := os.Stat(dir + "/d.sock"); err == nil {
+		t.Fatal("droidplexd listened with a bad config")
+	}
+	err = daemon.Run(context.Background(), daemon.Config{Socket: dir + "/d.sock", ConfigFile: writeConfig(t, dir), Runtime: "docker"}, testutil.Logger(t))
+	if err == nil || !strings.Contains(err.Error(), `unknown runtime "docker"`) {
+		t.Fatalf("err = %v", err)
+	}
+}

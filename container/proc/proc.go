@@ -199,7 +199,6 @@ type instance struct {
 	pid  int
 	done chan struct{}
 	err  error
-	once sync.Once
 }
 
 func newChild(cmd *exec.Cmd) *instance {

@@ -8,8 +8,10 @@ type ContainerInfo struct {
 	Reason     string `json:"reason,omitempty"`
 	Pid        int    `json:"pid,omitempty"` // the init's pid on the host
 	Autostart  bool   `json:"autostart"`
-	Foreground bool   `json:"foreground"`
-	Restarts   int    `json:"restarts"` // restarts after its init died
+	Foreground bool   `json:"foreground"` // starts in the foreground
+	// TelephonyOwner: this container may change shared-modem settings.
+	TelephonyOwner bool `json:"telephony_owner"`
+	Restarts       int  `json:"restarts"` // restarts after its init died
 }
 
 // EnsureResult is the answer to POST /v1/containers/{name}/ensure, which
