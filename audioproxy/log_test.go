@@ -8,3 +8,7 @@ import (
 )
 
 func discardLogger(t *testing.T) *slog.Logger { return testutil.Logger(t) }
+
+func discardLoggerTB(tb testing.TB) *slog.Logger {
+	return slog.New(slog.DiscardHandler)
+}

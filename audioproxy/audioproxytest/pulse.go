@@ -107,3 +107,6 @@ func (p *Pulse) Close() error {
 	}
 	return nil
 }
+
+// Pid returns the daemon's process id.
+func (p *Pulse) Pid() int { return p.cmd.Process.Pid }

@@ -4,10 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"droidplex/audioproxy/wire"
-	"droidplex/internal/linux"
 )
 
 // Write plays p (whole frames in the stream's format; a trailing partial
@@ -100,7 +97,8 @@ func (s *Stream) Read(p []byte) (int, error) {
 
 // wait blocks until the server pokes the eventfd. It returns false if the
 // server hung up, marked the stream broken or closed, or made no progress
-// for the Stall time.
+// for the Stall time. It waits in Go's netpoller (the eventfd is
+// non-blocking), so a wait costs no thread hand-off.
 func (s *Stream) wait() bool {
 	r := s.ring
 	before := s.progress()
@@ -109,23 +107,17 @@ func (s *Stream) wait() bool {
 		r.ClearFlags(wire.FlagWaiting)
 		return true
 	}
-	var efd int
-	if rc, err := s.efd.SyscallConn(); err != nil {
-		return false
-	} else if err := rc.Control(func(fd uintptr) { efd = int(fd) }); err != nil {
+	if s.gone.Load() {
 		return false
 	}
-	fds := []unix.PollFd{{Fd: int32(efd), Events: unix.POLLIN}, {Fd: int32(s.cfd), Events: unix.POLLIN}}
-	n, err := linux.Poll(fds, int(s.cfg.Stall/time.Millisecond))
+	s.efd.SetReadDeadline(time.Now().Add(s.cfg.Stall))
+	_, err := s.efd.Read(s.evbuf[:])
 	switch {
-	case err != nil:
+	case s.gone.Load():
 		return false
-	case n == 0: // no progress for Stall: the server is gone or wedged
+	case err != nil: // no progress for Stall: the server is gone or wedged
 		return s.progress() != before
-	case fds[1].Revents != 0: // the server hung up (or broke the protocol)
-		return false
 	}
-	linux.EventfdRead(efd)
 	return r.Flags()&(wire.FlagBroken|wire.FlagClosed) == 0
 }
 

@@ -56,9 +56,10 @@ type Stream struct {
 	fb  int
 
 	mu   sync.RWMutex // guards the connection fields below against PresentationPosition
-	conn *net.UnixConn
-	cfd  int
-	efd  *os.File
+	conn  *net.UnixConn
+	efd   *os.File
+	gone  *atomic.Bool // set by the connection's watcher when the server hangs up
+	evbuf [8]byte
 	ring *wire.Ring
 	mem  []byte
 	pos  uint64 // our write (output) or read (input) position in the ring
@@ -147,18 +148,29 @@ func (s *Stream) connect() (err error) {
 		return fmt.Errorf("audioshim: %w", err)
 	}
 	files[0].Close()
-	cfd := -1
-	if rc, err := conn.SyscallConn(); err == nil {
-		rc.Control(func(fd uintptr) { cfd = int(fd) })
-	}
+	gone := new(atomic.Bool)
+	efd := files[1]
+	go watch(conn, efd, gone)
 	s.mu.Lock()
-	s.conn, s.cfd, s.efd, s.ring, s.mem = conn, cfd, files[1], ring, mem
+	s.conn, s.efd, s.gone, s.ring, s.mem = conn, efd, gone, ring, mem
 	s.pos = 0
 	if s.cfg.Dir == wire.Input {
 		s.pos = ring.WritePos()
 	}
 	s.mu.Unlock()
 	return nil
+}
+
+// watch waits for the server to hang up (or send anything, which the
+// protocol does not allow), then marks the connection gone and wakes a
+// waiting Write through the eventfd.
+func watch(conn *net.UnixConn, efd *os.File, gone *atomic.Bool) {
+	var b [wire.MaxMsgSize]byte
+	conn.Read(b[:])
+	gone.Store(true)
+	var one [8]byte
+	one[0] = 1
+	efd.Write(one[:])
 }
 
 // disconnect drops the connection, keeping the position monotonic.

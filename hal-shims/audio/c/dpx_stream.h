@@ -42,6 +42,8 @@ struct dpx_stream {
 	size_t map_size;
 	uint32_t capacity, dev_period;
 	uint64_t pos; /* our write (output) or read (input) position */
+	uint64_t seen_pos; /* the server's position when we last saw it move, */
+	int64_t seen_ns;   /* and when that was */
 
 	uint64_t base;      /* frames played on earlier connections and locally; under lock */
 	int64_t local_ns;   /* local clock deadline while disconnected */
@@ -61,7 +63,10 @@ void dpx_stream_destroy(struct dpx_stream *s);
 /* dpx_stream_write queues bytes of PCM (whole frames) and returns once they
  * are in the ring: it blocks for about the audio's duration once the ring is
  * full. With the server gone it sleeps the audio's duration on a local clock
- * and drops it; it never blocks longer than that. Returns bytes. */
+ * and drops it; it never blocks longer than that. A server that is merely
+ * slow gets a short write: the return value may be below bytes (the caller
+ * writes the rest next time, as AudioFlinger does). A server that does not
+ * move for 500 ms is given up as gone. */
 ssize_t dpx_stream_write(struct dpx_stream *s, const void *buf, size_t bytes);
 
 /* dpx_stream_read fills buf with captured frames, blocking until they are

@@ -1,0 +1,159 @@
+// Command audiobench measures what mixing N streams into a null sink costs,
+// side by side in one run: audioproxyd with shim clients, PulseAudio with
+// pacat clients and native PipeWire with pw-play clients, at equal
+// latencies. It prints a Markdown table of CPU per second of audio (daemon
+// and clients), the daemon's RSS and audioproxyd's underruns.
+//
+//	go run ./audioproxy/audiobench -streams 2,8,32 -latency 10,20 -dur 10s
+//
+// It installs pipewire, pipewire-bin and wireplumber with apt-get if they
+// are missing (never pipewire-alsa or pipewire-audio-client-libraries,
+// which remove PulseAudio), and starts and stops every daemon itself.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "client" {
+		if err := client(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "audiobench client:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	streams := flag.String("streams", "2,8,32", "stream counts")
+	latencies := flag.String("latency", "10,20", "latencies in ms")
+	systems := flag.String("systems", "audioproxy,pulseaudio,pipewire", "systems to measure")
+	dur := flag.Duration("dur", 10*time.Second, "measurement time per case")
+	settle := flag.Duration("settle", 2*time.Second, "time before measuring")
+	load := flag.Int("load", 0, "busy-loop processes to run alongside (loaded-machine runs)")
+	flag.Parse()
+
+	dir, err := os.MkdirTemp("/tmp", "audiobench-")
+	if err != nil {
+		fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	b := &bench{dir: dir, dur: *dur, settle: *settle}
+	if err := b.prepare(strings.Split(*systems, ",")); err != nil {
+		fatal(err)
+	}
+	if *load > 0 {
+		stop := busy(*load)
+		defer stop()
+	}
+	fmt.Printf("| latency | streams | system | daemon CPU ms/s | clients CPU ms/s | total ms/s | daemon RSS MB | underruns |\n")
+	fmt.Printf("|---|---|---|---|---|---|---|---|\n")
+	for _, l := range ints(*latencies) {
+		for _, n := range ints(*streams) {
+			for _, sys := range strings.Split(*systems, ",") {
+				r, err := b.run(sys, n, l)
+				if err != nil {
+					fmt.Printf("| %d ms | %d | %s | failed: %v | | | | |\n", l, n, sys, err)
+					continue
+				}
+				u := "-"
+				if r.underruns >= 0 {
+					u = strconv.Itoa(r.underruns)
+				}
+				fmt.Printf("| %d ms | %d | %s | %.1f | %.1f | %.1f | %.1f | %s |\n", l, n, sys, r.daemon, r.clients, r.daemon+r.clients, r.rssMB, u)
+			}
+		}
+	}
+}
+
+func ints(s string) []int {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			fatal(fmt.Errorf("bad number %q", f))
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "audiobench:", err)
+	os.Exit(1)
+}
+
+// busy starts n processes spinning on a core (this binary re-executed).
+func busy(n int) func() {
+	var cmds []*exec.Cmd
+	for range n {
+		c := exec.Command("sh", "-c", "while :; do :; done")
+		if c.Start() == nil {
+			cmds = append(cmds, c)
+		}
+	}
+	return func() {
+		for _, c := range cmds {
+			c.Process.Kill()
+			c.Wait()
+		}
+	}
+}
+
+type bench struct {
+	dir          string
+	dur, settle  time.Duration
+	audioproxyd  string
+	raw, wav     string
+	self         string
+	pipewireConf string
+}
+
+// prepare builds audioproxyd, writes the tone files and installs PipeWire.
+func (b *bench) prepare(systems []string) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	b.self = self
+	b.audioproxyd = filepath.Join(b.dir, "audioproxyd")
+	if out, err := exec.Command("go", "build", "-o", b.audioproxyd, "droidplex/cmd/audioproxyd").CombinedOutput(); err != nil {
+		return fmt.Errorf("build audioproxyd: %v\n%s", err, out)
+	}
+	secs := b.dur.Seconds() + b.settle.Seconds() + 5
+	b.raw, b.wav = filepath.Join(b.dir, "tone.raw"), filepath.Join(b.dir, "tone.wav")
+	if err := writeTone(b.raw, b.wav, secs); err != nil {
+		return err
+	}
+	for _, s := range systems {
+		if s == "pipewire" {
+			return installPipeWire()
+		}
+	}
+	return nil
+}
+
+func installPipeWire() error {
+	if _, err := exec.LookPath("pw-play"); err == nil {
+		if _, err := exec.LookPath("wireplumber"); err == nil {
+			return nil
+		}
+	}
+	fmt.Fprintln(os.Stderr, "audiobench: installing pipewire pipewire-bin wireplumber")
+	for _, args := range [][]string{{"update", "-qq"}, {"install", "-y", "-qq", "--no-install-recommends", "pipewire", "pipewire-bin", "wireplumber"}} {
+		c := exec.Command("apt-get", args...)
+		c.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+		if out, err := c.CombinedOutput(); err != nil {
+			return fmt.Errorf("apt-get %s: %v\n%s", args[0], err, out)
+		}
+	}
+	if _, err := exec.LookPath("pulseaudio"); err != nil {
+		return fmt.Errorf("installing PipeWire removed PulseAudio")
+	}
+	return nil
+}

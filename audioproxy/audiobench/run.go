@@ -1,0 +1,210 @@
+package main
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"droidplex/audioproxy/audioproxytest"
+	"droidplex/audioproxy/sink"
+	"droidplex/audioproxy/wire"
+	audioshim "droidplex/hal-shims/audio"
+	"droidplex/internal/ctlhttp"
+)
+
+type result struct {
+	daemon, clients float64 // ms of CPU per second of audio
+	rssMB           float64
+	underruns       int
+}
+
+// procs is a set of processes started for one case.
+type procs struct{ cmds []*exec.Cmd }
+
+func (p *procs) start(c *exec.Cmd) error {
+	c.Stdout, c.Stderr = nil, nil
+	if err := c.Start(); err != nil {
+		return fmt.Errorf("%s: %w", c.Path, err)
+	}
+	p.cmds = append(p.cmds, c)
+	return nil
+}
+
+// stop ends the processes in reverse order of starting.
+func (p *procs) stop() {
+	for i := len(p.cmds) - 1; i >= 0; i-- {
+		c := p.cmds[i]
+		c.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { c.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(3 * time.Second):
+			c.Process.Kill()
+			<-done
+		}
+	}
+}
+
+// cpu returns utime+stime of pid in milliseconds.
+func cpu(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
+	u, _ := strconv.ParseFloat(f[11], 64)
+	s, _ := strconv.ParseFloat(f[12], 64)
+	return (u + s) * 10 // USER_HZ = 100
+}
+
+func rss(pid int) float64 {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmHWM:") {
+			kb, _ := strconv.ParseFloat(strings.Fields(l)[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+// measure samples the CPU of the daemons and clients over b.dur.
+func (b *bench) measure(daemons []int, clients []*exec.Cmd) result {
+	time.Sleep(b.settle)
+	sum := func(pids []int) float64 {
+		t := 0.0
+		for _, p := range pids {
+			t += cpu(p)
+		}
+		return t
+	}
+	var cp []int
+	for _, c := range clients {
+		cp = append(cp, c.Process.Pid)
+	}
+	d0, c0, t0 := sum(daemons), sum(cp), time.Now()
+	time.Sleep(b.dur)
+	secs := time.Since(t0).Seconds()
+	r := result{daemon: (sum(daemons) - d0) / secs, clients: (sum(cp) - c0) / secs, underruns: -1}
+	for _, p := range daemons {
+		r.rssMB += rss(p)
+	}
+	return r
+}
+
+func (b *bench) run(sys string, n, latencyMs int) (result, error) {
+	var p procs
+	defer p.stop()
+	switch sys {
+	case "audioproxy":
+		return b.runAudioproxy(&p, n, latencyMs)
+	case "pulseaudio":
+		pa, err := audioproxytest.StartPulse(filepath.Join(b.dir, "pa"))
+		if err != nil {
+			return result{}, err
+		}
+		defer pa.Close()
+		var clients []*exec.Cmd
+		for range n {
+			c := pa.Command("pacat", fmt.Sprintf("--latency-msec=%d", latencyMs), "--raw", "--rate=48000", "--channels=2", "--format=s16le", b.raw)
+			if err := p.start(c); err != nil {
+				return result{}, err
+			}
+			clients = append(clients, c)
+		}
+		return b.measure([]int{pa.Pid()}, clients), nil
+	case "pipewire":
+		return b.runPipeWire(&p, n, latencyMs)
+	}
+	return result{}, fmt.Errorf("unknown system %q", sys)
+}
+
+// runAudioproxy: period = latency/2, ring = 2 periods, one write per period.
+func (b *bench) runAudioproxy(p *procs, n, latencyMs int) (result, error) {
+	run := filepath.Join(b.dir, "ap")
+	os.RemoveAll(run)
+	api := filepath.Join(run, "api.sock")
+	d := exec.Command(b.audioproxyd, "--device", "null", "--runtime-dir", run, "--api-socket", api,
+		"--containers", "c0,c1,c2,c3", "--max-streams", "32", "--period-ms", strconv.FormatFloat(float64(latencyMs)/2, 'f', -1, 64),
+		"--ring-periods", "2")
+	if err := p.start(d); err != nil {
+		return result{}, err
+	}
+	hc := ctlhttp.NewClient(api)
+	defer hc.CloseIdleConnections()
+	var st wire.Status
+	for i := 0; ctlhttp.Do(bgctx, hc, "GET", "/v1/status", nil, &st) != nil; i++ {
+		if i > 200 {
+			return result{}, fmt.Errorf("audioproxyd did not start")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var clients []*exec.Cmd
+	for i := range n {
+		c := exec.Command(b.self, "client", filepath.Join(run, fmt.Sprintf("c%d", i%4), "audio"), b.raw, strconv.Itoa(int(st.Device.Period)))
+		if err := p.start(c); err != nil {
+			return result{}, err
+		}
+		clients = append(clients, c)
+	}
+	r := b.measure([]int{d.Process.Pid}, clients)
+	if err := ctlhttp.Do(bgctx, hc, "GET", "/v1/status", nil, &st); err == nil {
+		r.underruns = 0
+		for _, c := range st.Containers {
+			r.underruns += int(c.Underruns)
+		}
+	}
+	return r, nil
+}
+
+// client plays a raw s16 stereo file through the shim in period-sized
+// writes, looping, until killed.
+func client(args []string) error {
+	if len(args) != 3 {
+		return fmt.Errorf("usage: client SOCKET FILE PERIOD")
+	}
+	data, err := os.ReadFile(args[1])
+	if err != nil {
+		return err
+	}
+	period, _ := strconv.Atoi(args[2])
+	s, err := audioshim.Open(audioshim.Config{Path: args[0], Usage: wire.UsageMedia,
+		Params: wire.Params{Rate: 48000, Channels: 2, Format: wire.FormatS16}, PeriodHint: uint32(period)})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	chunk := period * 4
+	for {
+		for i := 0; i+chunk <= len(data); i += chunk {
+			if _, err := s.Write(data[i : i+chunk]); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// writeTone writes secs seconds of a quiet 440 Hz stereo s16 tone as raw PCM
+// and as WAV.
+func writeTone(raw, wav string, secs float64) error {
+	n := int(secs * 48000)
+	b := make([]byte, n*4)
+	for i := range n {
+		v := uint16(int16(3000 * math.Sin(2*math.Pi*440*float64(i)/48000)))
+		binary.LittleEndian.PutUint16(b[4*i:], v)
+		binary.LittleEndian.PutUint16(b[4*i+2:], v)
+	}
+	if err := os.WriteFile(raw, b, 0o644); err != nil {
+		return err
+	}
+	p := wire.Params{Rate: 48000, Channels: 2, Format: wire.FormatS16}
+	return os.WriteFile(wav, append(sink.AppendWAVHeader(nil, p, uint32(len(b))), b...), 0o644)
+}

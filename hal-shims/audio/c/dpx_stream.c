@@ -1,0 +1,501 @@
+/*
+ * dpx_stream.c - the client side of one audioproxyd stream. See dpx_stream.h.
+ *
+ * Nothing read from the server is trusted further than it is checked: the
+ * reply's geometry must equal what was asked, the memfd must be as large as
+ * announced before it is mapped, the ring header must repeat the geometry,
+ * and a read position beyond what was written disconnects the stream.
+ */
+#define _GNU_SOURCE
+#include "dpx_stream.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "droidplex_audio_ctl.h"
+
+#define NS_PER_S 1000000000LL
+/* Bound on every socket operation of a connection attempt: a server that
+ * does not answer in time is treated as absent. Opening a stream may take a
+ * while (AudioFlinger does not open streams on its real-time threads); a
+ * reconnection inside write must stay well within one period. */
+#define OPEN_TIMEOUT_US 500000
+#define RECONNECT_TIMEOUT_US 8000
+/* A connected server that does not move for this long is given up. */
+#define DPX_STALL_NS (500 * 1000000LL)
+
+int64_t dpx_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+}
+
+static int64_t frames_ns(const struct dpx_stream *s, uint64_t frames)
+{
+	return (int64_t)(frames * NS_PER_S / s->cfg.rate);
+}
+
+static void sleep_until(int64_t ns)
+{
+	struct timespec ts = {.tv_sec = ns / NS_PER_S, .tv_nsec = ns % NS_PER_S};
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
+	}
+}
+
+static uint32_t sample_bytes(uint16_t format)
+{
+	return format == DPX_FORMAT_S16 ? 2 : format == DPX_FORMAT_F32 ? 4 : 0;
+}
+
+/* read_consumed reads the server's (consumed, consumed_ns) pair under its
+ * seqlock; 0 if the server kept it busy (or broke it). */
+static int read_consumed(struct dpx_ring_header *h, uint64_t *frames, int64_t *ns)
+{
+	for (int i = 0; i < 100; i++) {
+		uint32_t s1 = __atomic_load_n(&h->clock_seq, __ATOMIC_ACQUIRE);
+		if (s1 & 1)
+			continue;
+		uint64_t f = __atomic_load_n(&h->consumed, __ATOMIC_ACQUIRE);
+		int64_t t = __atomic_load_n(&h->consumed_ns, __ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&h->clock_seq, __ATOMIC_ACQUIRE) == s1) {
+			*frames = f;
+			*ns = t;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* recv_reply receives one packet and up to two descriptors; extra
+ * descriptors are closed. Returns the packet length or -errno. */
+static ssize_t recv_reply(int sock, void *buf, size_t len, int fds[2], int *nfds)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int) * 8)];
+	} ctl;
+	struct iovec iov = {.iov_base = buf, .iov_len = len};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf};
+	ssize_t n;
+	do {
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	*nfds = 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+		for (int i = 0; i < k; i++) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+			if (*nfds < 2)
+				fds[(*nfds)++] = fd;
+			else
+				close(fd);
+		}
+	}
+	if (mh.msg_flags & (MSG_CTRUNC | MSG_TRUNC))
+		return -EPROTO;
+	return n;
+}
+
+static int error_code(uint8_t code)
+{
+	switch (code) {
+	case DPX_ERR_INVALID:
+		return -EINVAL;
+	case DPX_ERR_LIMIT:
+		return -EBUSY;
+	case DPX_ERR_UNSUPPORTED:
+		return -EOPNOTSUPP;
+	}
+	return -EIO;
+}
+
+/* check_reply validates the Opened message and the memfd it came with. */
+static int check_reply(struct dpx_stream *s, const struct dpx_ctl_opened *m, int memfd)
+{
+	const struct dpx_stream_config *c = &s->cfg;
+	if (m->rate != c->rate || m->channels != c->channels || m->format != c->format)
+		return -EPROTO;
+	if (m->capacity == 0 || m->capacity > DPX_RING_MAX_CAPACITY || m->period == 0 || m->period > m->capacity)
+		return -EPROTO;
+	if ((uint64_t)m->size < DPX_RING_HEADER_SIZE + (uint64_t)m->capacity * s->frame_bytes)
+		return -EPROTO;
+	struct stat st;
+	if (fstat(memfd, &st) < 0 || st.st_size < (off_t)m->size)
+		return -EPROTO; /* mapping past the end would SIGBUS us */
+	return 0;
+}
+
+static int connect_once(struct dpx_stream *s, long timeout_us)
+{
+	int fds[2] = {-1, -1}, nfds = 0, err;
+	void *mem = MAP_FAILED;
+	size_t size = 0;
+	int sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (sock < 0)
+		return -errno;
+	struct timeval tv = {.tv_sec = timeout_us / 1000000, .tv_usec = timeout_us % 1000000};
+	setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	memcpy(sa.sun_path, s->path, sizeof s->path);
+	if (connect(sock, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		err = -errno;
+		goto fail;
+	}
+	struct dpx_ctl_open o = {.op = DPX_OP_OPEN, .dir = s->cfg.dir, .usage = s->cfg.usage, .rate = s->cfg.rate,
+	                         .channels = s->cfg.channels, .format = s->cfg.format,
+	                         /* two writes' worth: one is played while the next is written */
+	                         .period_hint = 2 * s->cfg.period};
+	if (send(sock, &o, sizeof o, MSG_NOSIGNAL) != (ssize_t)sizeof o) {
+		err = errno ? -errno : -EIO;
+		goto fail;
+	}
+	union {
+		struct dpx_ctl_opened ok;
+		struct dpx_ctl_error e;
+		uint8_t raw[DPX_CTL_MAX_MSG_SIZE + 1];
+	} m;
+	memset(&m, 0, sizeof m);
+	ssize_t n = recv_reply(sock, &m, sizeof m, fds, &nfds);
+	if (n < 0) {
+		err = (int)n;
+		goto fail;
+	}
+	if (n >= 4 && m.raw[0] == DPX_OP_ERROR) {
+		err = error_code(m.e.code);
+		goto fail;
+	}
+	if (n != DPX_CTL_OPENED_SIZE || m.raw[0] != DPX_OP_OPENED || nfds != 2) {
+		err = -EPROTO;
+		goto fail;
+	}
+	if ((err = check_reply(s, &m.ok, fds[0])) < 0)
+		goto fail;
+	size = m.ok.size;
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0], 0);
+	if (mem == MAP_FAILED) {
+		err = -errno;
+		goto fail;
+	}
+	struct dpx_ring_header *h = mem;
+	if (h->magic != DPX_RING_MAGIC || h->version != DPX_RING_VERSION || h->header_bytes != DPX_RING_HEADER_SIZE ||
+	    h->capacity_frames != m.ok.capacity || h->frame_bytes != s->frame_bytes) {
+		err = -EPROTO;
+		goto fail;
+	}
+	close(fds[0]);
+	pthread_mutex_lock(&s->lock);
+	s->sock = sock;
+	s->efd = fds[1];
+	s->hdr = h;
+	s->data = (uint8_t *)mem + DPX_RING_HEADER_SIZE;
+	s->map_size = size;
+	s->capacity = m.ok.capacity;
+	s->dev_period = m.ok.period;
+	s->pos = s->cfg.dir == DPX_DIR_INPUT ? __atomic_load_n(&h->write_pos, __ATOMIC_ACQUIRE) : 0;
+	s->seen_ns = 0;
+	pthread_mutex_unlock(&s->lock);
+	s->last_error = 0;
+	return 0;
+fail:
+	if (mem != MAP_FAILED)
+		munmap(mem, size);
+	for (int i = 0; i < nfds; i++)
+		close(fds[i]);
+	close(sock);
+	s->last_error = -err;
+	return err;
+}
+
+/* disconnect drops the connection; frames the server consumed on it stay
+ * counted so the position never goes back. */
+static void disconnect(struct dpx_stream *s)
+{
+	pthread_mutex_lock(&s->lock);
+	if (s->hdr) {
+		uint64_t f;
+		int64_t t;
+		if (read_consumed(s->hdr, &f, &t))
+			s->base += f;
+		__atomic_and_fetch(&s->hdr->flags, ~DPX_FLAG_RUNNING, __ATOMIC_SEQ_CST);
+		munmap(s->hdr, s->map_size);
+		close(s->sock);
+		close(s->efd);
+		s->hdr = NULL;
+		s->data = NULL;
+		s->sock = s->efd = -1;
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void try_reconnect(struct dpx_stream *s)
+{
+	int64_t now = dpx_now_ns();
+	if (s->last_try_ns != 0 && now - s->last_try_ns < s->cfg.reconnect_ns)
+		return;
+	s->last_try_ns = now;
+	if (connect_once(s, RECONNECT_TIMEOUT_US) == 0)
+		s->reconnects++;
+}
+
+/* pace_locally stands in for the absent server: it sleeps until due and
+ * counts the frames as played. */
+static void pace_locally(struct dpx_stream *s, uint64_t frames, int64_t due)
+{
+	s->local_ns = due;
+	sleep_until(due);
+	pthread_mutex_lock(&s->lock);
+	s->base += frames;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* local_due is when frames are due on the local clock of a stream that
+ * starts a write or read with no server. */
+static int64_t local_due(struct dpx_stream *s, uint64_t frames)
+{
+	int64_t now = dpx_now_ns();
+	if (s->local_ns < now - NS_PER_S) /* long idle: start afresh */
+		s->local_ns = now;
+	return s->local_ns + frames_ns(s, frames);
+}
+
+/* note_progress remembers when the server last moved its position. */
+static void note_progress(struct dpx_stream *s, uint64_t server_pos)
+{
+	if (server_pos != s->seen_pos || s->seen_ns == 0) {
+		s->seen_pos = server_pos;
+		s->seen_ns = dpx_now_ns();
+	}
+}
+
+/* stalled says the server has not moved for DPX_STALL_NS: it is alive (the
+ * socket is open) but wedged, and the stream gives it up. */
+static int stalled(struct dpx_stream *s) { return dpx_now_ns() - s->seen_ns > DPX_STALL_NS; }
+
+static uint64_t progress(struct dpx_stream *s)
+{
+	if (s->cfg.dir == DPX_DIR_INPUT)
+		return __atomic_load_n(&s->hdr->write_pos, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&s->hdr->read_pos, __ATOMIC_ACQUIRE);
+}
+
+/* wait_progress blocks until the server moves past before or deadline
+ * passes. 1: progress (or a spurious wake-up: check again), 0: deadline
+ * passed with no progress, -1: the server hung up or gave up the stream. */
+static int wait_progress(struct dpx_stream *s, uint64_t before, int64_t deadline)
+{
+	__atomic_or_fetch(&s->hdr->flags, DPX_FLAG_WAITING, __ATOMIC_SEQ_CST);
+	if (progress(s) != before)
+		return 1;
+	int64_t left = deadline - dpx_now_ns();
+	if (left <= 0)
+		return 0;
+	struct pollfd p[2] = {{.fd = s->efd, .events = POLLIN}, {.fd = s->sock, .events = POLLIN}};
+	int r = poll(p, 2, (int)((left + 999999) / 1000000));
+	if (r < 0)
+		return errno == EINTR ? 1 : -1;
+	if (p[1].revents)
+		return -1; /* EOF or an unexpected message: either way the stream is over */
+	if (p[0].revents & POLLIN) {
+		uint64_t v;
+		if (read(s->efd, &v, sizeof v) < 0 && errno != EAGAIN)
+			return -1;
+	}
+	if (__atomic_load_n(&s->hdr->flags, __ATOMIC_ACQUIRE) & (DPX_FLAG_BROKEN | DPX_FLAG_CLOSED))
+		return -1;
+	if (r == 0 && progress(s) == before)
+		return 0;
+	return 1;
+}
+
+/* copy_ring copies k frames between buf and the ring at s->pos. */
+static void copy_ring(struct dpx_stream *s, uint8_t *buf, uint64_t k, int to_ring)
+{
+	uint64_t start = s->pos % s->capacity, first = s->capacity - start;
+	uint64_t a = k < first ? k : first;
+	uint8_t *r = s->data + start * s->frame_bytes;
+	size_t fb = s->frame_bytes;
+	if (to_ring) {
+		memcpy(r, buf, a * fb);
+		memcpy(s->data, buf + a * fb, (k - a) * fb);
+	} else {
+		memcpy(buf, r, a * fb);
+		memcpy(buf + a * fb, s->data, (k - a) * fb);
+	}
+}
+
+ssize_t dpx_stream_write(struct dpx_stream *s, const void *buf, size_t bytes)
+{
+	const uint8_t *p = buf;
+	uint64_t total = bytes / s->frame_bytes, left = total;
+	int64_t start = dpx_now_ns();
+	int64_t due = start + frames_ns(s, total);
+	int lost = 0; /* the server went away during this call: finish on its due time */
+	while (left > 0) {
+		if (!s->hdr) {
+			try_reconnect(s);
+			if (!s->hdr) {
+				pace_locally(s, left, lost ? due : local_due(s, left));
+				return (ssize_t)bytes;
+			}
+		}
+		struct dpx_ring_header *h = s->hdr;
+		uint64_t rp = __atomic_load_n(&h->read_pos, __ATOMIC_ACQUIRE);
+		uint64_t queued = s->pos - rp;
+		if (queued > s->capacity ||
+		    (__atomic_load_n(&h->flags, __ATOMIC_ACQUIRE) & (DPX_FLAG_BROKEN | DPX_FLAG_CLOSED))) {
+			disconnect(s); /* a server reading beyond our writes, or one that gave up */
+			lost = 1;
+			continue;
+		}
+		note_progress(s, rp);
+		uint64_t room = s->capacity - queued;
+		if (room == 0) {
+			int w = wait_progress(s, rp, due + 2 * frames_ns(s, s->dev_period));
+			if (w < 0 || (w == 0 && stalled(s))) {
+				disconnect(s);
+				lost = 1;
+			} else if (w == 0) {
+				/* A slow server: hand back what fits, the caller writes the rest next time. */
+				return (ssize_t)((total - left) * s->frame_bytes);
+			}
+			continue;
+		}
+		uint64_t k = left < room ? left : room;
+		copy_ring(s, (uint8_t *)p, k, 1);
+		p += k * s->frame_bytes;
+		left -= k;
+		s->pos += k;
+		__atomic_store_n(&h->write_pos, s->pos, __ATOMIC_RELEASE);
+		__atomic_or_fetch(&h->flags, DPX_FLAG_RUNNING, __ATOMIC_SEQ_CST);
+	}
+	return (ssize_t)bytes;
+}
+
+ssize_t dpx_stream_read(struct dpx_stream *s, void *buf, size_t bytes)
+{
+	uint8_t *p = buf;
+	uint64_t total = bytes / s->frame_bytes, left = total;
+	int64_t due = dpx_now_ns() + frames_ns(s, total);
+	int lost = 0;
+	while (left > 0) {
+		if (!s->hdr) {
+			try_reconnect(s);
+			if (!s->hdr) {
+				memset(p, 0, left * s->frame_bytes);
+				pace_locally(s, left, lost ? due : local_due(s, left));
+				return (ssize_t)(total * s->frame_bytes);
+			}
+		}
+		struct dpx_ring_header *h = s->hdr;
+		if (__atomic_load_n(&h->flags, __ATOMIC_ACQUIRE) & (DPX_FLAG_BROKEN | DPX_FLAG_CLOSED)) {
+			disconnect(s);
+			lost = 1;
+			continue;
+		}
+		uint64_t wp = __atomic_load_n(&h->write_pos, __ATOMIC_ACQUIRE);
+		uint64_t avail = wp - s->pos;
+		if (avail > s->capacity) { /* we fell behind (or the server lies): keep the newest ring-full */
+			s->pos = wp - s->capacity;
+			avail = s->capacity;
+		}
+		note_progress(s, wp);
+		if (avail == 0) {
+			int w = wait_progress(s, wp, due + 2 * frames_ns(s, s->dev_period));
+			if (w < 0 || (w == 0 && stalled(s))) {
+				disconnect(s);
+				lost = 1;
+			} else if (w == 0) {
+				/* A slow server: keep the caller's pace with silence. */
+				memset(p, 0, left * s->frame_bytes);
+				break;
+			}
+			continue;
+		}
+		uint64_t k = left < avail ? left : avail;
+		copy_ring(s, p, k, 0);
+		p += k * s->frame_bytes;
+		left -= k;
+		s->pos += k;
+		__atomic_store_n(&h->read_pos, s->pos, __ATOMIC_RELEASE);
+	}
+	return (ssize_t)(total * s->frame_bytes);
+}
+
+void dpx_stream_standby(struct dpx_stream *s)
+{
+	if (s->hdr)
+		__atomic_and_fetch(&s->hdr->flags, ~DPX_FLAG_RUNNING, __ATOMIC_SEQ_CST);
+}
+
+void dpx_stream_position(struct dpx_stream *s, uint64_t *frames, int64_t *ns)
+{
+	uint64_t f;
+	int64_t t;
+	pthread_mutex_lock(&s->lock);
+	if (s->hdr && read_consumed(s->hdr, &f, &t) && t != 0) {
+		*frames = s->base + f;
+		*ns = t;
+	} else {
+		*frames = s->base;
+		*ns = dpx_now_ns();
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+int dpx_stream_connected(struct dpx_stream *s)
+{
+	pthread_mutex_lock(&s->lock);
+	int c = s->hdr != NULL;
+	pthread_mutex_unlock(&s->lock);
+	return c;
+}
+
+uint32_t dpx_stream_latency_frames(struct dpx_stream *s)
+{
+	pthread_mutex_lock(&s->lock);
+	uint32_t f = s->capacity ? s->capacity + s->dev_period : 2 * s->cfg.period;
+	pthread_mutex_unlock(&s->lock);
+	return f;
+}
+
+int dpx_stream_init(struct dpx_stream *s, const struct dpx_stream_config *cfg)
+{
+	memset(s, 0, sizeof *s);
+	uint32_t sb = sample_bytes(cfg->format);
+	if (!cfg->path || strlen(cfg->path) >= sizeof s->path || sb == 0 || cfg->rate < 8000 || cfg->rate > 192000 ||
+	    cfg->channels < 1 || cfg->channels > 8 || cfg->period == 0 || cfg->period > DPX_RING_MAX_CAPACITY ||
+	    (cfg->dir != DPX_DIR_OUTPUT && cfg->dir != DPX_DIR_INPUT))
+		return -EINVAL;
+	s->cfg = *cfg;
+	if (s->cfg.reconnect_ns <= 0)
+		s->cfg.reconnect_ns = 200 * 1000000LL;
+	strcpy(s->path, cfg->path);
+	s->cfg.path = s->path;
+	s->frame_bytes = sb * cfg->channels;
+	s->sock = s->efd = -1;
+	pthread_mutex_init(&s->lock, NULL);
+	s->last_try_ns = dpx_now_ns();
+	connect_once(s, OPEN_TIMEOUT_US);
+	return 0;
+}
+
+void dpx_stream_destroy(struct dpx_stream *s)
+{
+	disconnect(s);
+	pthread_mutex_destroy(&s->lock);
+}
