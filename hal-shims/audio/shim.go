@@ -55,14 +55,14 @@ type Stream struct {
 	cfg Config
 	fb  int
 
-	mu   sync.RWMutex // guards the connection fields below against PresentationPosition
+	mu    sync.RWMutex // guards the connection fields below against PresentationPosition
 	conn  *net.UnixConn
 	efd   *os.File
 	gone  *atomic.Bool // set by the connection's watcher when the server hangs up
 	evbuf [8]byte
-	ring *wire.Ring
-	mem  []byte
-	pos  uint64 // our write (output) or read (input) position in the ring
+	ring  *wire.Ring
+	mem   []byte
+	pos   uint64 // our write (output) or read (input) position in the ring
 
 	base      atomic.Uint64 // frames played in earlier connections and while disconnected
 	lastTry   time.Time
