@@ -87,29 +87,31 @@ func (r *Router) inject(ctx context.Context, container string, fits func(*route.
 	if err != nil {
 		return err
 	}
-	for i, f := range fs {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for i := 0; i < len(fs); i++ {
 		if i > 0 && interval > 0 {
 			t := time.NewTimer(interval)
 			select {
 			case <-ctx.Done():
 				t.Stop()
-				// Finish the gesture so nothing stays down.
-				f = fs[len(fs)-1]
 			case <-t.C:
 			}
 		}
+		if ctx.Err() != nil && i > 0 {
+			// The client went away: finish the gesture so nothing stays down.
+			i = len(fs) - 1
+		}
 		var werr error
-		if !p.do(func(p *pump) { werr = p.inject(container, f) }) {
+		if !p.do(func(p *pump) { werr = p.inject(container, fs[i]) }) {
 			return fmt.Errorf("inject into %s: device %s gone", container, p.path)
 		}
 		if werr != nil {
 			return fmt.Errorf("inject into %s via %s: %w", container, p.path, werr)
 		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
 	}
-	return nil
+	return ctx.Err()
 }
 
 func touchscreen(c *route.Caps) bool { return c.Touchscreen() }

@@ -220,3 +220,38 @@ func TestAddContainerUndoesOnFailure(t *testing.T) {
 	b.WaitFor(t, "destroy work/ts")
 	b.WaitFor(t, "destroy work/kbd")
 }
+
+// A client that goes away mid-swipe still leaves the finger lifted.
+func TestSwipeCancelledLiftsTheFinger(t *testing.T) {
+	r, b, _, _ := setup(t, inputproxy.RouterConfig{})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		b.WaitFor(t, "work/ts: ABS_MT_SLOT 9, ABS_MT_TRACKING_ID 16384")
+		cancel()
+	}()
+	if err := r.Swipe(ctx, "work", 0, 0, 1000, 1000, 10*time.Second); !errors.Is(err, context.Canceled) {
+		t.Fatalf("swipe: %v, want context.Canceled", err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.Transcript("work/ts:")), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, "ABS_MT_TRACKING_ID -1, BTN_TOUCH 0") {
+		t.Errorf("last frame %q does not lift the finger", last)
+	}
+}
+
+// A device unplugged while a key is down releases it in the container
+// before its clones go; records split across reads are reassembled.
+func TestUnplugMidPressAndSplitRecords(t *testing.T) {
+	_, b, _, kbd := setup(t, inputproxy.RouterConfig{})
+	raw := route.AppendEncode(nil, route.Event{Type: route.EvKey, Code: 116, Value: 1}, route.Syn)
+	kbd.SendRaw(raw[:10])
+	kbd.SendRaw(raw[10:30])
+	kbd.SendRaw(raw[30:])
+	b.WaitFor(t, "personal/kbd: KEY_POWER 1, SYN_REPORT 0")
+	kbd.Unplug()
+	b.WaitFor(t, "destroy personal/kbd")
+	got := b.Transcript("personal/kbd")
+	want := "personal/kbd: KEY_POWER 1, SYN_REPORT 0\npersonal/kbd: KEY_POWER 0, SYN_REPORT 0\ndestroy personal/kbd\n"
+	if got != want {
+		t.Errorf("transcript:\n%s\nwant:\n%s", got, want)
+	}
+}
