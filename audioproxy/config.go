@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/BurntSushi/toml"
 
@@ -144,9 +143,4 @@ func (c Config) openSink(sc sink.Config) (sink.Sink, error) {
 		return c.OpenDevice(c.Device, sc, c.Realtime)
 	}
 	return nil, fmt.Errorf("device %q: unknown (want null, wav:PATH or a sound device)", c.Device)
-}
-
-// latency returns the buffer latency of a stream holding frames frames.
-func (c Config) latency(frames uint32) time.Duration {
-	return time.Duration(frames) * time.Second / time.Duration(c.Rate)
 }

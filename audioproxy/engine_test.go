@@ -273,3 +273,34 @@ func TestProcessAllocsNothingAt32Streams(t *testing.T) {
 		t.Fatal("no wake-ups issued")
 	}
 }
+
+// TestFakeSinkTranscript drives the engine from the recording fake sink, as
+// Run drives it from a real one, and compares the sink's transcript.
+func TestFakeSinkTranscript(t *testing.T) {
+	e := newTestEngine(t, 4)
+	r := audioproxytest.NewRing(t, geo())
+	var w audioproxytest.Waker
+	if _, err := e.Attach(e.Container("p"), r, wire.Output, wire.UsageMedia, &w); err != nil {
+		t.Fatal(err)
+	}
+	s := audioproxytest.NewSink(240, 4)
+	if s.Tick() != nil {
+		t.Fatal("rendered before start")
+	}
+	if err := s.Start(e.Process); err != nil {
+		t.Fatal(err)
+	}
+	tone := &audioproxytest.Tone{Freq: 1000, Amp: 0.5}
+	tone.Fill(r)
+	if out := s.Tick(); len(out) != 960 || mix.S16(out)[2] == 0 {
+		t.Fatal("tick rendered nothing")
+	}
+	s.Stop()
+	s.Close()
+	if got, want := s.Transcript(), "start\nstop\nclose"; got != want {
+		t.Fatalf("transcript %q, want %q", got, want)
+	}
+	if e.FramesMixed() != 240 {
+		t.Fatalf("mixed %d", e.FramesMixed())
+	}
+}

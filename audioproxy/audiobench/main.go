@@ -106,12 +106,11 @@ func busy(n int) func() {
 }
 
 type bench struct {
-	dir          string
-	dur, settle  time.Duration
-	audioproxyd  string
-	raw, wav     string
-	self         string
-	pipewireConf string
+	dir         string
+	dur, settle time.Duration
+	audioproxyd string
+	raw, wav    string
+	self        string
 }
 
 // prepare builds audioproxyd, writes the tone files and installs PipeWire.

@@ -27,13 +27,20 @@ func (w *Waker) Count() uint64 { return w.n.Load() }
 // mapped memfd.
 func NewRing(t testing.TB, g wire.Geometry) *wire.Ring {
 	t.Helper()
-	mem := make([]uint64, (g.Size()+7)/8) // 8-byte aligned
-	b := unsafeBytes(mem, g.Size())
-	r, err := wire.Init(b, g)
+	r, err := Ring(g)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// Ring is NewRing for code without a testing.TB (examples, harnesses).
+func Ring(g wire.Geometry) (*wire.Ring, error) {
+	if err := g.Validate(); err != nil {
+		return nil, err
+	}
+	mem := make([]uint64, (g.Size()+7)/8) // 8-byte aligned
+	return wire.Init(unsafeBytes(mem, g.Size()), g)
 }
 
 // Tone writes a sine of Freq Hz at Amp (0..1) into rings as a shim would.
