@@ -2,8 +2,6 @@ package evdev_test
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -167,7 +165,7 @@ func TestRouterOnRealKernel(t *testing.T) {
 	requireUinput(t)
 	ts := standIn(t, inputproxytest.Touchscreen("vm ts"))
 	kbd := standIn(t, inputproxytest.Keyboard("vm kbd"))
-	r := inputproxy.NewRouter(&evdev.Backend{}, inputproxy.RouterConfig{}, testutil.Logger(t))
+	r := inputproxy.NewRouter(&evdev.Backend{}, inputproxy.RouterConfig{Chord: []uint16{125, 88}}, testutil.Logger(t))
 	for _, c := range []string{"personal", "work"} {
 		if err := r.AddContainer(c); err != nil {
 			t.Fatal(err)
@@ -219,104 +217,26 @@ func TestRouterOnRealKernel(t *testing.T) {
 	send(t, hot, "KEY_VOLUMEUP 1, SYN_REPORT 0")
 	expect(t, hw.frame(), "KEY_VOLUMEUP 1")
 
+	// The chord (KEY_LEFTMETA+KEY_F12) switches back to personal and is
+	// never delivered: personal's next keyboard frame is KEY_C.
+	send(t, kbd, "KEY_LEFTMETA 1, SYN_REPORT 0\nKEY_F12 1, SYN_REPORT 0\nKEY_F12 0, KEY_LEFTMETA 0, SYN_REPORT 0")
+	waitStatus(t, r, "chord switched to personal", func(st inputproxy.Status) bool { return st.Foreground == "personal" })
+	expect(t, wkbd.frame(), "KEY_B 0") // work's held KEY_B is released
+	send(t, kbd, "KEY_C 1, SYN_REPORT 0")
+	expect(t, pkbd.frame(), "KEY_C 1")
+
 	// Injection writes to the named container's clone, even in the
 	// background.
-	if err := r.Tap(ctx, "personal", 5, 6); err != nil {
+	if err := r.Tap(ctx, "work", 5, 6); err != nil {
 		t.Fatal(err)
 	}
-	expect(t, pts.frame(), "ABS_MT_SLOT 9, ABS_MT_TRACKING_ID 16384, ABS_MT_POSITION_X 5, ABS_MT_POSITION_Y 6, ABS_X 5, ABS_Y 6, BTN_TOUCH 1, BTN_TOOL_FINGER 1")
+	expect(t, wts.frame(), "ABS_MT_TRACKING_ID -1") // work's contact released by the chord switch
+	expect(t, wts.frame(), "ABS_MT_SLOT 9, ABS_MT_TRACKING_ID 16384, ABS_MT_POSITION_X 5, ABS_MT_POSITION_Y 6, ABS_X 5, ABS_Y 6, BTN_TOUCH 1, BTN_TOOL_FINGER 1")
 }
 
 func expect(t *testing.T, got, want string) {
 	t.Helper()
 	if got != want {
 		t.Errorf("frame %q, want %q", got, want)
-	}
-}
-
-// TestSnapshotReadsKernelState: the state read after SYN_DROPPED (keys,
-// current slot, every slot's axes) is the kernel's.
-func TestSnapshotReadsKernelState(t *testing.T) {
-	requireUinput(t)
-	ts := standIn(t, inputproxytest.Touchscreen("vm snap ts"))
-	send(t, ts, `ABS_MT_SLOT 0, ABS_MT_TRACKING_ID 5, ABS_MT_POSITION_X 10, ABS_MT_POSITION_Y 20, BTN_TOUCH 1, SYN_REPORT 0
-		ABS_MT_SLOT 1, ABS_MT_TRACKING_ID 6, ABS_MT_POSITION_X 30, ABS_MT_POSITION_Y 40, SYN_REPORT 0`)
-	src, _, err := evdev.Open(ts.Node().Path, func(*route.Caps) bool { return true })
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	st := route.NewState()
-	if err := src.Snapshot(st); err != nil {
-		t.Fatal(err)
-	}
-	got := fmt.Sprintf("slot %d; 0: id %d at %d,%d; 1: id %d at %d,%d; touch %v; slot 2 id %d",
-		st.Slot(), st.SlotValue(0, route.AbsMTTrackingID), st.SlotValue(0, route.AbsMTPositionX), st.SlotValue(0, route.AbsMTPositionY),
-		st.SlotValue(1, route.AbsMTTrackingID), st.SlotValue(1, route.AbsMTPositionX), st.SlotValue(1, route.AbsMTPositionY),
-		st.KeyDown(route.BtnTouch), st.SlotValue(2, route.AbsMTTrackingID))
-	if want := "slot 1; 0: id 5 at 10,20; 1: id 6 at 30,40; touch true; slot 2 id -1"; got != want {
-		t.Errorf("snapshot: %s\nwant:     %s", got, want)
-	}
-}
-
-// TestSynDroppedOnRealKernel overflows evdev's buffer of a grabbed device
-// that nobody reads, then routes what was read: the kernel reports
-// SYN_DROPPED, and after the resync the clone's state is the device's.
-func TestSynDroppedOnRealKernel(t *testing.T) {
-	requireUinput(t)
-	kbd := standIn(t, inputproxytest.Keyboard("vm drop kbd"))
-	src, _, err := evdev.Open(kbd.Node().Path, func(*route.Caps) bool { return true })
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	var script strings.Builder
-	for range 200 {
-		script.WriteString("KEY_A 1, SYN_REPORT 0\nKEY_A 0, SYN_REPORT 0\n")
-	}
-	script.WriteString("KEY_B 1, SYN_REPORT 0\nKEY_C 1, SYN_REPORT 0")
-	send(t, kbd, script.String())
-
-	d := route.NewDevice(false, nil)
-	clone := route.NewState()
-	dropped := false
-	buf := make([]byte, 64*route.EventSize)
-	for {
-		// Everything was written before; the deadline only ends the drain.
-		_ = src.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
-		n, err := src.Read(buf)
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		for b := buf[:n]; len(b) >= route.EventSize; b = b[route.EventSize:] {
-			e, _ := route.Decode(b)
-			dropped = dropped || (e.Type == route.EvSyn && e.Code == route.SynDropped)
-			res := d.Feed(e)
-			if res&route.Forward != 0 {
-				apply(clone, d.Out())
-			}
-			if res&route.NeedSync != 0 {
-				now := route.NewState()
-				if err := src.Snapshot(now); err != nil {
-					t.Fatal(err)
-				}
-				apply(clone, d.Sync(now))
-			}
-		}
-	}
-	if !dropped {
-		t.Fatal("the kernel never reported SYN_DROPPED; the test did not overflow its buffer")
-	}
-	if clone.KeyDown(30) || !clone.KeyDown(48) || !clone.KeyDown(46) {
-		t.Errorf("clone after resync: KEY_A %v KEY_B %v KEY_C %v, want up, down, down", clone.KeyDown(30), clone.KeyDown(48), clone.KeyDown(46))
-	}
-}
-
-func apply(s *route.State, evs []route.Event) {
-	for _, e := range evs {
-		s.Apply(e)
 	}
 }
