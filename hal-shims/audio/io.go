@@ -21,6 +21,9 @@ func (s *Stream) Write(p []byte) (int, error) {
 	total := len(p)
 	frames := len(p) / s.fb
 	for frames > 0 {
+		if s.ring != nil && s.gone.Load() {
+			s.disconnect()
+		}
 		if s.ring == nil {
 			s.tryReconnect()
 			if s.ring == nil {
@@ -63,6 +66,9 @@ func (s *Stream) Read(p []byte) (int, error) {
 	n := len(p) - len(p)%s.fb
 	q := p[:n]
 	for len(q) > 0 {
+		if s.ring != nil && s.gone.Load() {
+			s.disconnect()
+		}
 		if s.ring == nil {
 			s.tryReconnect()
 			if s.ring == nil {

@@ -158,8 +158,10 @@ static int connect_once(struct dpx_stream *s, long timeout_us)
 	}
 	struct dpx_ctl_open o = {.op = DPX_OP_OPEN, .dir = s->cfg.dir, .usage = s->cfg.usage, .rate = s->cfg.rate,
 	                         .channels = s->cfg.channels, .format = s->cfg.format,
-	                         /* two writes' worth: one is played while the next is written */
-	                         .period_hint = 2 * s->cfg.period};
+	                         /* three writes' worth (60 ms): room for the next write while
+	                          * one plays, and for a device that catches up in a burst
+	                          * after a stall (the null and WAV devices do, up to 50 ms) */
+	                         .period_hint = 3 * s->cfg.period};
 	if (send(sock, &o, sizeof o, MSG_NOSIGNAL) != (ssize_t)sizeof o) {
 		err = errno ? -errno : -EIO;
 		goto fail;
