@@ -41,7 +41,9 @@ if [ -n "${VMTEST_KERNEL:-}" ]; then
   KERNEL=$VMTEST_KERNEL
   mkdir -p "$MODS.none"; MODS=$MODS.none
 else
-  pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+  kpkg() { apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}'; }
+  pkg=$(kpkg)
+  [ -n "$pkg" ] || { apt-get update -qq && pkg=$(kpkg); }
   [ -n "$pkg" ] || { log "cannot find Debian's kernel package (apt-get update?)"; exit 1; }
   kdir=$CACHE/$pkg
   if [ ! -d "$kdir/boot" ]; then
