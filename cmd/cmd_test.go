@@ -1,0 +1,37 @@
+// Package cmd_test checks that every droidplex binary builds and answers
+// --help and --version.
+package cmd_test
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"droidplex/internal/testutil"
+)
+
+func TestMain(m *testing.M) { testutil.Main(m) }
+
+var binaries = []string{"droidplex", "droidplexd", "audioproxyd", "rilproxyd", "inputproxyd"}
+
+func TestHelpAndVersion(t *testing.T) {
+	dir := t.TempDir()
+	build := exec.Command("go", "build", "-o", dir+"/", "./cmd/...")
+	build.Dir = testutil.Path(t, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, b := range binaries {
+		t.Run(b, func(t *testing.T) {
+			out, err := exec.Command(filepath.Join(dir, b), "--version").CombinedOutput()
+			if err != nil || !strings.HasPrefix(string(out), "droidplex ") {
+				t.Fatalf("--version: %v %q", err, out)
+			}
+			out, err = exec.Command(filepath.Join(dir, b), "--help").CombinedOutput()
+			if err != nil || !strings.Contains(string(out), "Usage") {
+				t.Fatalf("--help: %v\n%s", err, out)
+			}
+		})
+	}
+}
