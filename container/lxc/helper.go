@@ -5,15 +5,19 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	golxc "github.com/lxc/go-lxc"
+
+	"droidplex/internal/linux"
 )
 
 const (
 	helperEnv     = "DROIDPLEX_LXC_START"
 	helperPathEnv = "DROIDPLEX_LXC_PATH"
+	helperNiceEnv = "DROIDPLEX_LXC_NICE" // the priority to take back once started up
 )
 
 // RunHelperIfRequested turns the process into the start helper when it was
@@ -26,6 +30,9 @@ func RunHelperIfRequested() {
 		return
 	}
 	if name == "-" { // a helper kept ready: the name comes when needed
+		if n, err := strconv.Atoi(os.Getenv(helperNiceEnv)); err == nil {
+			_ = linux.SetNice(0, n)
+		}
 		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
 		name = strings.TrimSpace(line)
 		if name == "" {

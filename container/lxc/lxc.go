@@ -35,10 +35,9 @@ type Runtime struct {
 	// Close when done with a Runtime that keeps one.
 	ColdHelper bool
 
-	mu          sync.Mutex
-	warm        *helperProc
-	refillTimer *time.Timer
-	closed      bool
+	mu     sync.Mutex
+	warm   *helperProc
+	closed bool
 }
 
 func (r *Runtime) configPath(name string) string {

@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"time"
+	"strconv"
 
 	"golang.org/x/sys/unix"
 
@@ -24,6 +24,8 @@ type helperProc struct {
 	// out is a memfd, not a pipe: LXC's monitor, forked from the helper,
 	// inherits it, and reading a pipe would wait for the monitor to close it.
 	out *os.File
+	// nice is its parent's priority, which it gets back for work.
+	nice int
 }
 
 func (r *Runtime) spawn() (*helperProc, error) {
@@ -32,12 +34,16 @@ func (r *Runtime) spawn() (*helperProc, error) {
 		helper = []string{"/proc/self/exe"}
 	}
 	cmd := exec.Command(helper[0], helper[1:]...)
-	cmd.Env = append(os.Environ(), helperEnv+"=-", helperPathEnv+"="+r.LXCPath)
+	nice, err := linux.Nice()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Env = append(os.Environ(), helperEnv+"=-", helperPathEnv+"="+r.LXCPath, helperNiceEnv+"="+strconv.Itoa(nice))
 	out, err := linux.MemfdCreate("lxc-start-helper", unix.MFD_CLOEXEC)
 	if err != nil {
 		return nil, err
 	}
-	h := &helperProc{cmd: cmd, out: out}
+	h := &helperProc{cmd: cmd, out: out, nice: nice}
 	cmd.Stdout, cmd.Stderr = out, out
 	if h.stdin, err = cmd.StdinPipe(); err != nil {
 		out.Close()
@@ -48,6 +54,7 @@ func (r *Runtime) spawn() (*helperProc, error) {
 		out.Close()
 		return nil, fmt.Errorf("run start helper: %w", err)
 	}
+	_ = linux.SetNice(cmd.Process.Pid, min(nice+10, 19)) // while it starts up
 	return h, nil
 }
 
@@ -63,27 +70,20 @@ func (r *Runtime) take() (*helperProc, error) {
 	return r.spawn()
 }
 
-// RefillDelay is how long after a start the next helper is spawned: not
-// while the container is booting, whose CPU it would take (measured on two
-// cores: spawning at once cost about 10% of the start time).
-const RefillDelay = 200 * time.Millisecond
-
+// scheduleRefill spawns the next helper. It spawns at once, at a lower CPU
+// priority (nice +10), so its start-up does not slow the container that is
+// booting on a small machine; once started up, before it waits for a name,
+// it takes back its parent's priority.
 func (r *Runtime) scheduleRefill() {
 	if r.ColdHelper {
 		return
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.closed || r.refillTimer != nil {
-		return
-	}
-	r.refillTimer = time.AfterFunc(RefillDelay, r.refill)
+	r.refill()
 }
 
 // refill starts the next helper unless r is closed or has one.
 func (r *Runtime) refill() {
 	r.mu.Lock()
-	r.refillTimer = nil
 	skip := r.closed || r.warm != nil
 	r.mu.Unlock()
 	if skip {
@@ -109,6 +109,7 @@ func (r *Runtime) runHelper(ctx context.Context, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	_ = linux.SetNice(h.cmd.Process.Pid, h.nice)
 	if _, err := io.WriteString(h.stdin, name+"\n"); err != nil {
 		// The waiting helper died; use a fresh one.
 		h.dismiss()
@@ -155,10 +156,6 @@ func (r *Runtime) Close() error {
 	r.closed = true
 	h := r.warm
 	r.warm = nil
-	if r.refillTimer != nil {
-		r.refillTimer.Stop()
-		r.refillTimer = nil
-	}
 	r.mu.Unlock()
 	if h != nil {
 		h.dismiss()

@@ -63,3 +63,18 @@ func CloseOnExec(fd int) error {
 	_, err := retry2(func() (int, error) { return unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC) })
 	return wrap("fcntl F_SETFD", err)
 }
+
+// SetNice sets the nice value of process pid (0: the caller).
+func SetNice(pid, nice int) error {
+	return wrap("setpriority", unix.Setpriority(unix.PRIO_PROCESS, pid, nice))
+}
+
+// Nice returns the caller's nice value.
+func Nice() (int, error) {
+	// The raw syscall returns 20 - nice, so that it is never negative.
+	p, err := unix.Getpriority(unix.PRIO_PROCESS, 0)
+	if err != nil {
+		return 0, wrap("getpriority", err)
+	}
+	return 20 - p, nil
+}

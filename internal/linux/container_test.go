@@ -34,3 +34,13 @@ func TestDeviceNumber(t *testing.T) {
 		t.Fatalf("got %d:%d", ma, mi)
 	}
 }
+
+func TestNice(t *testing.T) {
+	n, err := Nice()
+	if err != nil || n < -20 || n > 19 {
+		t.Fatalf("nice = %d, %v", n, err)
+	}
+	if err := SetNice(0, n); err != nil {
+		t.Fatal(err)
+	}
+}
