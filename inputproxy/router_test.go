@@ -3,6 +3,8 @@ package inputproxy_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -253,5 +255,34 @@ func TestUnplugMidPressAndSplitRecords(t *testing.T) {
 	want := "personal/kbd: KEY_POWER 1, SYN_REPORT 0\npersonal/kbd: KEY_POWER 0, SYN_REPORT 0\ndestroy personal/kbd\n"
 	if got != want {
 		t.Errorf("transcript:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// Only the configured devices are routed; a configured path may be a link.
+func TestConfiguredDevicesOnly(t *testing.T) {
+	dir := t.TempDir()
+	link := filepath.Join(dir, "by-id-kbd")
+	b := inputproxytest.NewBackend()
+	defer b.Close()
+	real := filepath.Join(dir, "event1")
+	if err := os.WriteFile(real, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	b.Plug(filepath.Join(dir, "event0"), inputproxytest.Touchscreen("ts"))
+	b.Plug(real, inputproxytest.Keyboard("kbd"))
+	r := inputproxy.NewRouter(b, inputproxy.RouterConfig{Devices: []string{link}}, testutil.Logger(t))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- r.Run(ctx) }()
+	b.WaitFor(t, `grab `+real)
+	until(t, "kbd routed", func() bool { return len(r.Status().Devices) == 1 })
+	st := r.Status()
+	cancel()
+	<-done
+	if len(st.Devices) != 1 || st.Devices[0].Caps.Name != "kbd" {
+		t.Errorf("routed %+v, want only kbd", st.Devices)
 	}
 }

@@ -1,0 +1,90 @@
+package inputproxy
+
+import (
+	"fmt"
+	"slices"
+
+	"droidplex/internal/revert"
+)
+
+// AddContainer gives container a clone of every device. On failure no
+// clone of it is left.
+func (r *Router) AddContainer(container string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if slices.Contains(r.containers, container) {
+		return nil
+	}
+	rev := revert.New()
+	defer rev.Fail()
+	for _, p := range r.pumps {
+		s, err := r.b.Clone(container, p.caps)
+		if err != nil {
+			return fmt.Errorf("clone %s for %s: %w", p.path, container, err)
+		}
+		rev.Add(func() { _ = s.Close() })
+		if !p.do(func(p *pump) { p.addClone(container, s) }) {
+			return fmt.Errorf("clone %s for %s: device gone", p.path, container)
+		}
+		rev.Add(func() { p.do(func(p *pump) { p.removeClone(container) }) })
+	}
+	r.containers = append(r.containers, container)
+	rev.Success()
+	return nil
+}
+
+// RemoveContainer destroys container's clones (after releasing whatever
+// they hold, if it is the foreground).
+func (r *Router) RemoveContainer(container string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.containers = slices.DeleteFunc(r.containers, func(c string) bool { return c == container })
+	if r.fg == container {
+		r.setForegroundLocked("")
+	}
+	for _, p := range r.pumps {
+		var s Sink
+		p.do(func(p *pump) { s = p.removeClone(container) })
+		if s != nil {
+			_ = s.Close()
+		}
+	}
+}
+
+// SetForeground makes container the one that receives input. Every clone
+// of the old foreground container is first released. "" routes nowhere.
+func (r *Router) SetForeground(container string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.setForegroundLocked(container)
+}
+
+func (r *Router) setForegroundLocked(container string) {
+	r.fg = container
+	for _, p := range r.pumps {
+		p.do(func(p *pump) { p.setForeground(container) })
+	}
+}
+
+func (r *Router) onChord() {
+	select {
+	case r.chordCh <- struct{}{}:
+	default:
+	}
+}
+
+func (r *Router) chordSwitch() {
+	r.mu.Lock()
+	if len(r.containers) == 0 {
+		r.mu.Unlock()
+		return
+	}
+	i := slices.Index(r.containers, r.fg)
+	next := r.containers[(i+1)%len(r.containers)]
+	r.setForegroundLocked(next)
+	r.mu.Unlock()
+	r.log.Info("foreground switched by key chord", "container", next)
+	if r.cfg.OnChord != nil {
+		r.cfg.OnChord(next)
+	}
+}
