@@ -174,3 +174,21 @@ func TestParseKeyAndChord(t *testing.T) {
 		}
 	}
 }
+
+// FuzzInjectionInput: what API clients send (key names, text) is parsed
+// without panicking, and accepted text becomes whole frames.
+func FuzzInjectionInput(f *testing.F) {
+	f.Add("KEY_HOME", "Hello, world!\n")
+	f.Add("300", "é")
+	f.Fuzz(func(t *testing.T, key, text string) {
+		_, _ = ParseKey(key)
+		_, _ = ParseChord(key)
+		frames, err := Text(text)
+		if err != nil {
+			return
+		}
+		for _, fr := range frames {
+			checkFrames(t, fr)
+		}
+	})
+}
