@@ -1,10 +1,10 @@
 /*
  * dpx_stream.c - the client side of one audioproxyd stream. See dpx_stream.h.
  *
- * Nothing read from the server is trusted further than it is checked: the
- * reply's geometry must equal what was asked, the memfd must be as large as
- * announced before it is mapped, the ring header must repeat the geometry,
- * and a read position beyond what was written disconnects the stream.
+ * The server's positions are checked before use: a read position beyond
+ * what was written, or a flag saying the server gave the stream up,
+ * disconnects the stream; it then paces on a local clock and reconnects.
+ * (Opening, and the checks on what the server sends then: dpx_connect.c.)
  */
 #define _GNU_SOURCE
 #include "dpx_stream.h"
@@ -75,154 +75,6 @@ static int read_consumed(struct dpx_ring_header *h, uint64_t *frames, int64_t *n
 	return 0;
 }
 
-/* recv_reply receives one packet and up to two descriptors; extra
- * descriptors are closed. Returns the packet length or -errno. */
-static ssize_t recv_reply(int sock, void *buf, size_t len, int fds[2], int *nfds)
-{
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int) * 8)];
-	} ctl;
-	struct iovec iov = {.iov_base = buf, .iov_len = len};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf};
-	ssize_t n;
-	do {
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	*nfds = 0;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-		for (int i = 0; i < k; i++) {
-			int fd;
-			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-			if (*nfds < 2)
-				fds[(*nfds)++] = fd;
-			else
-				close(fd);
-		}
-	}
-	if (mh.msg_flags & (MSG_CTRUNC | MSG_TRUNC))
-		return -EPROTO;
-	return n;
-}
-
-static int error_code(uint8_t code)
-{
-	switch (code) {
-	case DPX_ERR_INVALID:
-		return -EINVAL;
-	case DPX_ERR_LIMIT:
-		return -EBUSY;
-	case DPX_ERR_UNSUPPORTED:
-		return -EOPNOTSUPP;
-	}
-	return -EIO;
-}
-
-/* check_reply validates the Opened message and the memfd it came with. */
-static int check_reply(struct dpx_stream *s, const struct dpx_ctl_opened *m, int memfd)
-{
-	const struct dpx_stream_config *c = &s->cfg;
-	if (m->rate != c->rate || m->channels != c->channels || m->format != c->format)
-		return -EPROTO;
-	if (m->capacity == 0 || m->capacity > DPX_RING_MAX_CAPACITY || m->period == 0 || m->period > m->capacity)
-		return -EPROTO;
-	if ((uint64_t)m->size < DPX_RING_HEADER_SIZE + (uint64_t)m->capacity * s->frame_bytes)
-		return -EPROTO;
-	struct stat st;
-	if (fstat(memfd, &st) < 0 || st.st_size < (off_t)m->size)
-		return -EPROTO; /* mapping past the end would SIGBUS us */
-	return 0;
-}
-
-static int connect_once(struct dpx_stream *s, long timeout_us)
-{
-	int fds[2] = {-1, -1}, nfds = 0, err;
-	void *mem = MAP_FAILED;
-	size_t size = 0;
-	int sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (sock < 0)
-		return -errno;
-	struct timeval tv = {.tv_sec = timeout_us / 1000000, .tv_usec = timeout_us % 1000000};
-	setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	memcpy(sa.sun_path, s->path, sizeof s->path);
-	if (connect(sock, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		err = -errno;
-		goto fail;
-	}
-	struct dpx_ctl_open o = {.op = DPX_OP_OPEN, .dir = s->cfg.dir, .usage = s->cfg.usage, .rate = s->cfg.rate,
-	                         .channels = s->cfg.channels, .format = s->cfg.format,
-	                         /* three writes' worth (60 ms): room for the next write while
-	                          * one plays, and for a device that catches up in a burst
-	                          * after a stall (the null and WAV devices do, up to 50 ms) */
-	                         .period_hint = 3 * s->cfg.period};
-	if (send(sock, &o, sizeof o, MSG_NOSIGNAL) != (ssize_t)sizeof o) {
-		err = errno ? -errno : -EIO;
-		goto fail;
-	}
-	union {
-		struct dpx_ctl_opened ok;
-		struct dpx_ctl_error e;
-		uint8_t raw[DPX_CTL_MAX_MSG_SIZE + 1];
-	} m;
-	memset(&m, 0, sizeof m);
-	ssize_t n = recv_reply(sock, &m, sizeof m, fds, &nfds);
-	if (n < 0) {
-		err = (int)n;
-		goto fail;
-	}
-	if (n >= 4 && m.raw[0] == DPX_OP_ERROR) {
-		err = error_code(m.e.code);
-		goto fail;
-	}
-	if (n != DPX_CTL_OPENED_SIZE || m.raw[0] != DPX_OP_OPENED || nfds != 2) {
-		err = -EPROTO;
-		goto fail;
-	}
-	if ((err = check_reply(s, &m.ok, fds[0])) < 0)
-		goto fail;
-	size = m.ok.size;
-	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0], 0);
-	if (mem == MAP_FAILED) {
-		err = -errno;
-		goto fail;
-	}
-	struct dpx_ring_header *h = mem;
-	if (h->magic != DPX_RING_MAGIC || h->version != DPX_RING_VERSION || h->header_bytes != DPX_RING_HEADER_SIZE ||
-	    h->capacity_frames != m.ok.capacity || h->frame_bytes != s->frame_bytes) {
-		err = -EPROTO;
-		goto fail;
-	}
-	close(fds[0]);
-	pthread_mutex_lock(&s->lock);
-	s->sock = sock;
-	s->efd = fds[1];
-	s->hdr = h;
-	s->data = (uint8_t *)mem + DPX_RING_HEADER_SIZE;
-	s->map_size = size;
-	s->capacity = m.ok.capacity;
-	s->dev_period = m.ok.period;
-	s->pos = s->cfg.dir == DPX_DIR_INPUT ? __atomic_load_n(&h->write_pos, __ATOMIC_ACQUIRE) : 0;
-	s->seen_ns = 0;
-	pthread_mutex_unlock(&s->lock);
-	s->last_error = 0;
-	return 0;
-fail:
-	if (mem != MAP_FAILED)
-		munmap(mem, size);
-	for (int i = 0; i < nfds; i++)
-		close(fds[i]);
-	close(sock);
-	s->last_error = -err;
-	return err;
-}
-
 /* disconnect drops the connection; frames the server consumed on it stay
  * counted so the position never goes back. */
 static void disconnect(struct dpx_stream *s)
@@ -250,7 +102,7 @@ static void try_reconnect(struct dpx_stream *s)
 	if (s->last_try_ns != 0 && now - s->last_try_ns < s->cfg.reconnect_ns)
 		return;
 	s->last_try_ns = now;
-	if (connect_once(s, RECONNECT_TIMEOUT_US) == 0)
+	if (dpx_stream_connect(s, RECONNECT_TIMEOUT_US) == 0)
 		s->reconnects++;
 }
 
@@ -492,7 +344,7 @@ int dpx_stream_init(struct dpx_stream *s, const struct dpx_stream_config *cfg)
 	s->sock = s->efd = -1;
 	pthread_mutex_init(&s->lock, NULL);
 	s->last_try_ns = dpx_now_ns();
-	connect_once(s, OPEN_TIMEOUT_US);
+	dpx_stream_connect(s, OPEN_TIMEOUT_US);
 	return 0;
 }
 

@@ -86,6 +86,11 @@ int dpx_stream_connected(struct dpx_stream *s);
 /* dpx_stream_latency_frames is the ring plus one device period. */
 uint32_t dpx_stream_latency_frames(struct dpx_stream *s);
 
+/* dpx_stream_connect opens the stream on the server (dpx_connect.c), each
+ * socket operation bounded by timeout_us; 0 or -errno. Used by
+ * dpx_stream.c only. */
+int dpx_stream_connect(struct dpx_stream *s, long timeout_us);
+
 /* dpx_now_ns returns CLOCK_MONOTONIC in nanoseconds. */
 int64_t dpx_now_ns(void);
 
