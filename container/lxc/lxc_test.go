@@ -154,6 +154,13 @@ func TestTwoContainersSeeOnlyTheirOwn(t *testing.T) {
 		if err != nil || strings.TrimSpace(string(lim)) != fmt.Sprint(64<<20) {
 			t.Errorf("%s memory limit = %q, %v", n, lim, err)
 		}
+		// Its own input node is allowed in its devices cgroup, the other's not.
+		allowed, err := os.ReadFile("/sys/fs/cgroup/devices/lxc.payload." + n + "/devices.list")
+		own, other := fmt.Sprintf("c 13:%d rwm", 200+i), fmt.Sprintf("c 13:%d rwm", 201-i)
+		if err != nil || !strings.Contains(string(allowed), own) || strings.Contains(string(allowed), other) ||
+			strings.Contains(string(allowed), "a *:* rwm") {
+			t.Errorf("%s devices.list (want %q, not %q):\n%s%v", n, own, other, allowed, err)
+		}
 	}
 }
 

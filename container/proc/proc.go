@@ -5,7 +5,8 @@
 // runtime directories hidden. It needs no LXC and no Android kernel, so the
 // demo and the kernel-less tests use it. The init runs on the host's
 // filesystem (RootFS is not entered); /data and /sdcard are passed as
-// DROIDPLEX_DATA and DROIDPLEX_SDCARD.
+// DROIDPLEX_DATA and DROIDPLEX_SDCARD. It sets no cgroup limits and mounts
+// no /system overlay: those are the LXC runtime's.
 //
 // The namespace setup runs in a re-executed helper (the caller's own binary,
 // which must call RunHelperIfRequested first thing in main or TestMain)
