@@ -40,8 +40,10 @@ type Engine struct {
 	epoch atomic.Uint64
 	mixed atomic.Uint64
 	calls atomic.Uint64
-	t0    time.Time
-	mono0 int64
+	// waking is the stream whose peer the callback is waking right now.
+	waking atomic.Pointer[Stream]
+	t0     time.Time
+	mono0  int64
 
 	mu         sync.Mutex // control path only
 	containers []*Container
@@ -127,7 +129,7 @@ func (e *Engine) Attach(c *Container, ring *wire.Ring, dir wire.Direction, usage
 			return nil, fmt.Errorf("%w: container %s already has %d streams (limit %d)", wire.ErrLimit, c.name, len(en.streams), e.limit)
 		}
 		e.nextID++
-		s := &Stream{id: e.nextID, c: c, ring: ring, geo: g, dir: dir, usage: usage, waker: waker, ramp: mix.NewRamp(0)}
+		s := &Stream{id: e.nextID, c: c, ring: ring, geo: g, dir: dir, usage: usage, waker: waker, waking: &e.waking, ramp: mix.NewRamp(0)}
 		s.gain.Store(floatBits(1))
 		s.audible.Store(true)
 		en.streams = append(append([]*Stream(nil), en.streams...), s)

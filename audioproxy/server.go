@@ -28,13 +28,49 @@ type Server struct {
 	closed    bool
 	listeners []*net.UnixListener
 	conns     map[*net.UnixConn]struct{}
+	streams   map[*Stream]*stream
 	wg        sync.WaitGroup
+	stop      chan struct{}
 }
 
 // NewServer returns a server adding streams to eng. A stream's ring holds
 // ringPeriods device periods, or the client's period hint if that is larger.
 func NewServer(eng *Engine, ringPeriods int, log *slog.Logger) *Server {
-	return &Server{eng: eng, log: log, ringPeriods: uint32(max(ringPeriods, 2)), conns: map[*net.UnixConn]struct{}{}}
+	s := &Server{eng: eng, log: log, ringPeriods: uint32(max(ringPeriods, 2)),
+		conns: map[*net.UnixConn]struct{}{}, streams: map[*Stream]*stream{}, stop: make(chan struct{})}
+	s.wg.Go(s.watchdog)
+	return s
+}
+
+// watchdog frees a device callback stuck in a stream's eventfd write (a
+// hostile client that switched its eventfd to blocking mode and filled the
+// counter between Wake's check and write): if the same wake is still in
+// progress a tick later, it drains that eventfd and drops the stream.
+func (s *Server) watchdog() {
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	var last *Stream
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		}
+		cur := s.eng.waking.Load()
+		if cur == nil || cur != last {
+			last = cur
+			continue
+		}
+		s.mu.Lock()
+		st := s.streams[cur]
+		s.mu.Unlock()
+		if st != nil {
+			s.log.Warn("device callback blocked on a client's eventfd; dropping the stream", "container", cur.c.name, "id", cur.id)
+			st.hostile.Store(true)
+			st.drain()
+		}
+		last = nil
+	}
 }
 
 // Listen creates container's control socket at path and serves it until Close.
@@ -58,6 +94,9 @@ func (s *Server) Listen(container, path string, opt unixsock.ListenOptions) erro
 // Close stops listening, ends every stream and waits for their cleanup.
 func (s *Server) Close() error {
 	s.mu.Lock()
+	if !s.closed {
+		close(s.stop)
+	}
 	s.closed = true
 	for _, l := range s.listeners {
 		l.Close()
@@ -135,7 +174,12 @@ func (s *Server) serve(c *Container, conn *net.UnixConn) {
 		conn.Write(wire.AppendError(nil, err))
 		return
 	}
-	defer st.close(s.eng)
+	defer func() {
+		s.mu.Lock()
+		delete(s.streams, st.s)
+		s.mu.Unlock()
+		st.close(s.eng)
+	}()
 	reply := wire.AppendOpened(nil, wire.Opened{ID: st.s.id, Geometry: st.s.geo, Size: uint32(len(st.mem))})
 	err = unixsock.SendFds(conn, reply, st.memfd, st.efd)
 	st.memfd.Close() // the mapping stays; the client has its own descriptor
@@ -213,12 +257,16 @@ func (s *Server) open(c *Container, req wire.Open) (*stream, error) {
 	}
 	r.Add(func() { ef.Close() })
 	st.memfd, st.efd, st.mem = mf, ef, mem
-	st.startWaker()
-	r.Add(st.stopWaker)
+	if !st.initFd() {
+		return nil, fmt.Errorf("%w: eventfd descriptor unavailable", wire.ErrInternal)
+	}
 	st.s, err = s.eng.Attach(c, ring, req.Dir, req.Usage, st)
 	if err != nil {
 		return nil, err
 	}
+	s.mu.Lock()
+	s.streams[st.s] = st
+	s.mu.Unlock()
 	r.Success()
 	return st, nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -344,5 +345,48 @@ func TestInputStreamReadsSilence(t *testing.T) {
 		if b != 0 {
 			t.Fatal("input stream delivered non-silence")
 		}
+	}
+}
+
+// TestClientBlockingItsEventfdIsDropped: a client that switches the shared
+// eventfd to blocking mode (so that a wake-up from the device callback
+// could block) loses its stream; nobody else is affected.
+func TestClientBlockingItsEventfdIsDropped(t *testing.T) {
+	ts := startServer(t, 4)
+	good, err := ts.open(t, "personal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer good.Close()
+	conn, mf, ef := rawOpen(t, ts.sock["work"])
+	defer conn.Close()
+	defer ef.Close()
+	mem, err := linux.Mmap(mf, 0, 16384, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	mf.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer linux.Munmap(mem)
+	rc, _ := ef.SyscallConn()
+	rc.Control(func(fd uintptr) { syscall.SetNonblock(int(fd), false) })
+	ring, err := wire.Attach(mem, wire.Geometry{Capacity: 16 * 240, Params: testDev.Params, Period: 240})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ring.SetWritePos(960) // data to consume, and a waiting writer to wake
+	ring.SetFlags(wire.FlagWaiting)
+	k := 0
+	good.Write(tone(440, 0.5, 960, &k))
+	good.Standby() // the test waits now; that is not an underrun
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if n, err := conn.Read(make([]byte, 16)); n != 0 || err == nil {
+		t.Fatalf("server kept the stream: %d, %v", n, err)
+	}
+	for range 10 {
+		good.Write(tone(440, 0.5, 960, &k))
+	}
+	good.Standby()
+	if gs := ts.eng.Streams(ts.eng.Container("personal")); len(gs) != 1 || gs[0].Underruns() != 0 {
+		t.Fatal("good stream affected")
 	}
 }

@@ -60,15 +60,16 @@ func (c *Container) StopRecording(r *Recorder) { c.rec.CompareAndSwap(r, nil) }
 // Stream is one client stream as the engine sees it. The fields without
 // atomics belong to the callback.
 type Stream struct {
-	id    uint32
-	c     *Container
-	ring  *wire.Ring
-	geo   wire.Geometry
-	dir   wire.Direction
-	usage wire.Usage
-	waker Waker
-	pos   uint64
-	ramp  mix.Ramp
+	id     uint32
+	c      *Container
+	ring   *wire.Ring
+	geo    wire.Geometry
+	dir    wire.Direction
+	usage  wire.Usage
+	waker  Waker
+	waking *atomic.Pointer[Stream] // the engine's wake-in-progress marker
+	pos    uint64
+	ramp   mix.Ramp
 
 	gain     atomic.Uint32 // float32 bits, per-stream gain
 	audible  atomic.Bool   // false: consumed but not heard (background, routed nowhere)
@@ -163,8 +164,16 @@ func (s *Stream) consume(acc, tap []float32, n int, now int64, cgain float32, ra
 	s.consumed.Store(s.pos)
 	if k > 0 && r.Flags()&wire.FlagWaiting != 0 {
 		r.ClearFlags(wire.FlagWaiting)
-		s.waker.Wake()
+		s.wake()
 	}
+}
+
+// wake pokes the peer, publishing which stream is being woken so the
+// server's watchdog can tell a wake that never returns.
+func (s *Stream) wake() {
+	s.waking.Store(s)
+	s.waker.Wake()
+	s.waking.Store(nil)
 }
 
 func (s *Stream) add(acc []float32, a, b []byte, g *mix.Ramp) {
@@ -190,7 +199,7 @@ func (s *Stream) produce(n int, now int64) {
 	s.consumed.Store(s.pos)
 	if r.Flags()&wire.FlagWaiting != 0 {
 		r.ClearFlags(wire.FlagWaiting)
-		s.waker.Wake()
+		s.wake()
 	}
 }
 

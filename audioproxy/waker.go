@@ -3,7 +3,6 @@ package audioproxy
 import (
 	"os"
 	"sync/atomic"
-	"time"
 
 	"droidplex/internal/linux"
 )
@@ -14,81 +13,42 @@ type stream struct {
 	s       *Stream
 	memfd   *os.File
 	efd     *os.File
+	fd      int // efd's descriptor, valid until efd is closed
 	mem     []byte
-	kick    chan struct{}
-	done    chan struct{}
 	hostile atomic.Bool
 }
 
-// Wake is called by the device callback: a non-blocking channel send that
-// hands the eventfd write to the stream's waker goroutine.
+// Wake is called by the device callback when the shim waits for room: a
+// raw, non-blocking eventfd write (no allocation, no lock, no scheduler).
 //
-// The callback does not write the eventfd itself because the client shares
-// the eventfd's open file description: it can clear O_NONBLOCK and fill the
-// counter, and a write from the callback would then block every container's
-// audio. The waker goroutine checks the flag before each write and gives up
-// on a client that changed it; at worst it blocks only itself.
+// The client shares the eventfd's open file description, so it could switch
+// it to blocking mode and fill the counter to make that write block the
+// device thread. Wake therefore checks O_NONBLOCK first and gives up on a
+// client that cleared it; a client that wins the remaining race between
+// the check and the write is caught by the server's watchdog, which drains
+// the counter (unblocking the write) and drops the stream.
 func (st *stream) Wake() {
-	select {
-	case st.kick <- struct{}{}:
-	default:
-	}
-}
-
-func (st *stream) startWaker() {
-	st.kick, st.done = make(chan struct{}, 1), make(chan struct{})
-	var fd int
-	rc, err := st.efd.SyscallConn()
-	if err == nil {
-		err = rc.Control(func(f uintptr) { fd = int(f) })
-	}
-	if err != nil {
+	if !linux.EventfdPokeIfNonBlocking(st.fd) {
 		st.hostile.Store(true)
-		close(st.done)
-		return
-	}
-	go func() {
-		defer close(st.done)
-		for range st.kick {
-			if nb, err := linux.NonBlocking(fd); err != nil || !nb {
-				st.hostile.Store(true)
-				return
-			}
-			linux.EventfdPoke(fd)
-		}
-	}()
-}
-
-// stopWaker ends the waker goroutine. If a hostile client made its eventfd
-// write block (O_NONBLOCK cleared, counter full), reading the counter here
-// lets that write finish.
-func (st *stream) stopWaker() {
-	if st.kick == nil {
-		return
-	}
-	close(st.kick)
-	for {
-		select {
-		case <-st.done:
-			st.kick = nil
-			return
-		case <-time.After(100 * time.Millisecond):
-			st.drain()
-		}
 	}
 }
 
-func (st *stream) drain() {
-	if rc, err := st.efd.SyscallConn(); err == nil {
-		rc.Control(func(fd uintptr) { linux.EventfdRead(int(fd)) })
+// initFd records the eventfd's descriptor.
+func (st *stream) initFd() bool {
+	rc, err := st.efd.SyscallConn()
+	if err != nil {
+		return false
 	}
+	return rc.Control(func(f uintptr) { st.fd = int(f) }) == nil
 }
+
+// drain reads the eventfd's counter, releasing a write blocked on it.
+func (st *stream) drain() { linux.EventfdRead(st.fd) }
 
 // close detaches the stream from the engine (waiting until no callback uses
-// it), stops its waker and frees the ring and the eventfd.
+// it) and frees the ring and the eventfd.
 func (st *stream) close(e *Engine) {
 	e.Detach(st.s)
-	st.stopWaker()
 	if st.memfd != nil {
 		st.memfd.Close()
 	}

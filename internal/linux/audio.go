@@ -16,6 +16,20 @@ func EventfdPoke(fd int) bool {
 	return e == 0
 }
 
+// EventfdPokeIfNonBlocking is EventfdPoke for an eventfd whose open file
+// description other processes share (and so may switch to blocking mode):
+// it first reads the file status flags and writes only if O_NONBLOCK is
+// still set. It returns false, without writing, if it is not. Both calls are
+// raw: no allocation, no scheduler involvement.
+func EventfdPokeIfNonBlocking(fd int) bool {
+	fl, _, e := unix.RawSyscall(unix.SYS_FCNTL, uintptr(fd), unix.F_GETFL, 0)
+	if e != 0 || fl&unix.O_NONBLOCK == 0 {
+		return false
+	}
+	EventfdPoke(fd)
+	return true
+}
+
 // pokeOne is the 8-byte value EventfdPoke writes; the kernel only reads it.
 var pokeOne uint64 = 1
 
