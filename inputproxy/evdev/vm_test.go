@@ -216,6 +216,12 @@ func TestRouterOnRealKernel(t *testing.T) {
 	hw := openReader(t, cloneOf(st, "vm hotplug keys", "work"))
 	send(t, hot, "KEY_VOLUMEUP 1, SYN_REPORT 0")
 	expect(t, hw.frame(), "KEY_VOLUMEUP 1")
+	// Unplugged with the key down: released in the container, clones gone.
+	hot.Close()
+	expect(t, hw.frame(), "KEY_VOLUMEUP 0")
+	waitStatus(t, r, "unplugged device dropped", func(st inputproxy.Status) bool {
+		return cloneOf(st, "vm hotplug keys", "work") == ""
+	})
 
 	// The chord (KEY_LEFTMETA+KEY_F12) switches back to personal and is
 	// never delivered: personal's next keyboard frame is KEY_C.
