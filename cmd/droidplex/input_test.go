@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"droidplex/inputproxy"
+	"droidplex/inputproxy/inputproxytest"
+	"droidplex/internal/testutil"
+)
+
+// TestInputCommands runs inputproxyd's Run in-process (clones recording,
+// virtual touchscreen and keyboard) and drives it with `droidplex input`.
+func TestInputCommands(t *testing.T) {
+	sock := filepath.Join(testutil.RuntimeDir(t), "in.sock")
+	b := inputproxytest.NewBackend()
+	defer b.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	rctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- inputproxy.Run(rctx, inputproxy.Config{APISocket: sock, Containers: []string{"personal", "work"},
+			Foreground: "personal", Virtual: true, VirtualWidth: 1080, VirtualHeight: 2400,
+			Backend: inputproxy.NewRecorder(b)}, testutil.Logger(t))
+	}()
+	defer func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	run := func(args ...string) (string, error) {
+		cmd := newInputCmd()
+		var out bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetErr(&out)
+		cmd.SetArgs(append(args, "--socket", sock))
+		err := cmd.ExecuteContext(ctx)
+		return out.String(), err
+	}
+	for {
+		if out, err := run("status"); err == nil && strings.Contains(out, "virtual:touchscreen") {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("inputproxyd never came up")
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	for _, tt := range []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"tap", "540", "1200", "--container", "work"}, ""},
+		{[]string{"swipe", "0", "0", "100", "100", "--duration", "30ms", "--container", "work"}, ""},
+		{[]string{"key", "back", "--container", "work"}, ""},
+		{[]string{"text", "Hi!", "--container", "work"}, ""},
+		{[]string{"tap", "1", "1"}, "--container is required"},
+		{[]string{"tap", "x", "1", "--container", "work"}, `coordinate "x"`},
+		{[]string{"tap", "9999", "1", "--container", "work"}, "out of the touchscreen's range"},
+		{[]string{"key", "nokey", "--container", "work"}, "unknown key"},
+		{[]string{"tap", "1", "1", "--container", "ghost"}, "unknown container"},
+	} {
+		_, err := run(tt.args...)
+		if (tt.err == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.err)) {
+			t.Errorf("%v: error %v, want %q", tt.args, err, tt.err)
+		}
+	}
+	out, err := run("log", "--container", "work")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"ABS_MT_POSITION_X 540, ABS_MT_POSITION_Y 1200", "KEY_BACK 1", "KEY_1 1", "ABS_MT_POSITION_X 100"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+	if out, _ := run("log", "--container", "personal"); out != "" {
+		t.Errorf("injection into work reached personal:\n%s", out)
+	}
+	if out, _ := run("status"); !strings.Contains(out, `foreground "personal"`) || !strings.Contains(out, "work         (recording clone") {
+		t.Errorf("status:\n%s", out)
+	}
+}
