@@ -212,6 +212,8 @@ func TestEnsureTwiceAcrossReboot(t *testing.T) {
 				t.Fatalf("boot %d, %s: %+v, %v", boot, n, res, err)
 			}
 		}
+		e.seen(t, 0) // the inits are up (and trap SIGTERM)
+		e.seen(t, 1)
 		if err := m.StopAll(ctx); err != nil {
 			t.Fatal(err)
 		}
