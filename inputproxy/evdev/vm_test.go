@@ -2,6 +2,7 @@ package evdev_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"slices"
 	"strings"
@@ -184,6 +185,12 @@ func TestRouterOnRealKernel(t *testing.T) {
 	st := waitStatus(t, r, "both devices cloned", func(st inputproxy.Status) bool {
 		return cloneOf(st, "vm ts", "work") != "" && cloneOf(st, "vm kbd", "work") != ""
 	})
+	// The real devices are grabbed: nobody else can grab them.
+	for _, d := range []*evdev.Clone{ts, kbd} {
+		if _, _, err := evdev.Open(d.Node().Path, func(*route.Caps) bool { return true }); !errors.Is(err, syscall.EBUSY) {
+			t.Errorf("second grab of %s: %v, want EBUSY", d.Node().Path, err)
+		}
+	}
 	pts, pkbd := openReader(t, cloneOf(st, "vm ts", "personal")), openReader(t, cloneOf(st, "vm kbd", "personal"))
 	wts, wkbd := openReader(t, cloneOf(st, "vm ts", "work")), openReader(t, cloneOf(st, "vm kbd", "work"))
 
