@@ -58,8 +58,7 @@ shimtest:
 
 ## demo: two stand-in Androids, both heard, calls and SMS from either
 demo: deps build
-	@if [ -x scripts/demo.sh ]; then scripts/demo.sh; \
-	else echo "demo: not there yet"; exit 1; fi
+	$(BIN)/droidplex demo --out $(CURDIR)/out/demo
 
 ## bench: Go benchmarks, then the side-by-side harnesses (tables)
 bench: deps build
