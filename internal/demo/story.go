@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-
 	awire "droidplex/audioproxy/wire"
 	"droidplex/container/client"
 	"droidplex/container/wire"
@@ -184,4 +183,3 @@ func (s *story) audioStreams(ctx context.Context) (map[string]int, error) {
 	}
 	return out, nil
 }
-
