@@ -69,7 +69,7 @@ func (a *API) WireStatus() wire.Status {
 		switch {
 		case c.Touchscreen():
 			wd.Kind = "touchscreen"
-			x, y := c.Abs[route.AbsMTPositionX], c.Abs[route.AbsMTPositionY]
+			x, y := c.TouchRange()
 			wd.X, wd.Y = &wire.Range{Min: x.Minimum, Max: x.Maximum}, &wire.Range{Min: y.Minimum, Max: y.Maximum}
 		case c.Keys():
 			wd.Kind = "keys"

@@ -117,7 +117,7 @@ func (r *Router) inject(ctx context.Context, container string, fits func(*route.
 func touchscreen(c *route.Caps) bool { return c.Touchscreen() }
 
 func inRange(c *route.Caps, x, y int32) error {
-	ax, ay := c.Abs[route.AbsMTPositionX], c.Abs[route.AbsMTPositionY]
+	ax, ay := c.TouchRange()
 	if x < ax.Minimum || x > ax.Maximum || y < ay.Minimum || y > ay.Maximum {
 		return fmt.Errorf("%w: (%d,%d) not in %d..%d × %d..%d", ErrOutOfRange, x, y, ax.Minimum, ax.Maximum, ay.Minimum, ay.Maximum)
 	}

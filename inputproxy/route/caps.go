@@ -53,9 +53,22 @@ func (c *Caps) Has(typ, code uint16) bool {
 // MT reports whether the device has multitouch slots.
 func (c *Caps) MT() bool { return c.Has(EvAbs, AbsMTSlot) }
 
-// Touchscreen reports whether the device is a multitouch touchscreen.
+// Touchscreen reports whether the device is a touchscreen: a direct
+// input device with multitouch positions or with ABS_X and BTN_TOUCH.
 func (c *Caps) Touchscreen() bool {
-	return c.MT() && c.Has(EvAbs, AbsMTPositionX) && slices.Contains(c.Props, PropDirect)
+	if !slices.Contains(c.Props, PropDirect) {
+		return false
+	}
+	return c.Has(EvAbs, AbsMTPositionX) || (c.Has(EvAbs, AbsX) && c.Has(EvKey, BtnTouch))
+}
+
+// TouchRange returns the ranges of the position axes gestures use: the
+// multitouch ones, or ABS_X/ABS_Y on a single-touch screen.
+func (c *Caps) TouchRange() (x, y AbsInfo) {
+	if c.Has(EvAbs, AbsMTPositionX) {
+		return c.Abs[AbsMTPositionX], c.Abs[AbsMTPositionY]
+	}
+	return c.Abs[AbsX], c.Abs[AbsY]
 }
 
 // Keys reports whether the device has keys (a keyboard or buttons such as

@@ -192,3 +192,34 @@ func FuzzInjectionInput(f *testing.F) {
 		}
 	})
 }
+
+func TestCapsClassification(t *testing.T) {
+	st := Caps{Codes: map[uint16][]uint16{EvKey: {BtnTouch}, EvAbs: {AbsX, AbsY}}, Props: []uint16{PropDirect},
+		Abs: map[uint16]AbsInfo{AbsX: {Maximum: 4095}, AbsY: {Maximum: 2047}}}
+	touchpad := Caps{Codes: map[uint16][]uint16{EvKey: {0x110, BtnToolFinger, BtnTouch}, EvAbs: {AbsX, AbsY, AbsMTSlot, AbsMTPositionX}}}
+	mouse := Caps{Codes: map[uint16][]uint16{EvKey: {0x110, 0x111}, EvRel: {0, 1}}}
+	power := Caps{Codes: map[uint16][]uint16{EvKey: {116}}}
+	ts := VirtualTouchscreen(100, 200)
+	for _, tt := range []struct {
+		name        string
+		c           Caps
+		touch, keys bool
+	}{
+		{"single-touch screen", st, true, false},
+		{"multitouch screen", ts, true, false},
+		{"touchpad", touchpad, false, false},
+		{"mouse", mouse, false, false},
+		{"power button", power, false, true},
+		{"keyboard", VirtualKeyboard(), false, true},
+	} {
+		if tt.c.Touchscreen() != tt.touch || tt.c.Keys() != tt.keys {
+			t.Errorf("%s: touchscreen %v keys %v", tt.name, tt.c.Touchscreen(), tt.c.Keys())
+		}
+	}
+	if x, y := st.TouchRange(); x.Maximum != 4095 || y.Maximum != 2047 {
+		t.Errorf("single-touch range %v %v", x, y)
+	}
+	if x, y := ts.TouchRange(); x.Maximum != 99 || y.Maximum != 199 {
+		t.Errorf("multitouch range %v %v", x, y)
+	}
+}
