@@ -36,6 +36,7 @@ func main() {
 	dur := flag.Duration("dur", 10*time.Second, "measurement time per case")
 	settle := flag.Duration("settle", 2*time.Second, "time before measuring")
 	load := flag.Int("load", 0, "busy-loop processes to run alongside (loaded-machine runs)")
+	ring := flag.Int("ring", 2, "audioproxy: ring size in device periods (the device period is latency/2)")
 	flag.Parse()
 
 	dir, err := os.MkdirTemp("/tmp", "audiobench-")
@@ -43,7 +44,7 @@ func main() {
 		fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	b := &bench{dir: dir, dur: *dur, settle: *settle}
+	b := &bench{dir: dir, dur: *dur, settle: *settle, ring: *ring}
 	if err := b.prepare(strings.Split(*systems, ",")); err != nil {
 		fatal(err)
 	}
@@ -111,6 +112,7 @@ type bench struct {
 	audioproxyd string
 	raw, wav    string
 	self        string
+	ring        int
 }
 
 // prepare builds audioproxyd, writes the tone files and installs PipeWire.
