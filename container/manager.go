@@ -160,14 +160,15 @@ func (m *Manager) start(ctx context.Context, e *entry) error {
 	if running {
 		return nil
 	}
-	if inst, err := m.cfg.Runtime.Attach(e.conf.Name); err == nil {
-		m.log.Info("container already running; supervising it", "container", e.conf.Name, "pid", inst.Pid())
-		m.running(e, inst, nil)
-		return nil
-	}
 	m.setState(e, wire.StateStarting, "")
 	inst, undo, err := m.launch(ctx, e)
 	if err != nil {
+		// Started behind droidplexd's back (or left by an earlier one)?
+		if inst, aerr := m.cfg.Runtime.Attach(e.conf.Name); aerr == nil {
+			m.log.Info("container already running; supervising it", "container", e.conf.Name, "pid", inst.Pid())
+			m.running(e, inst, nil)
+			return nil
+		}
 		m.setState(e, wire.StateFailed, err.Error())
 		return err
 	}

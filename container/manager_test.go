@@ -279,9 +279,35 @@ func TestAdoptsRunningContainerAfterDaemonRestart(t *testing.T) {
 	if err != nil || res.Created || res.State != wire.StateRunning {
 		t.Fatalf("ensure = %+v, %v", res, err)
 	}
-	equal(t, "transcript", r.tr.Lines(), []string{"runtime attach work"})
+	equal(t, "transcript", r.tr.Lines(), []string{"runtime start work: already running", "runtime attach work"})
 	if st, _ := m2.Status("work"); st.Pid != pid {
 		t.Fatalf("pid = %d, want %d", st.Pid, pid)
+	}
+}
+
+// TestAdoptAtStartup: droidplexd's start-up supervises what already runs.
+func TestAdoptAtStartup(t *testing.T) {
+	r := newRig(t, twoContainers)
+	ctx := context.Background()
+	if _, err := r.m.Ensure(ctx, "work"); err != nil {
+		t.Fatal(err)
+	}
+	r.m.Close()
+	r.tr.Lines()
+	m2 := r.manager(t, mustParse(t, twoContainers))
+	if got := m2.Adopt(); len(got) != 1 || got[0] != "work" {
+		t.Fatalf("adopted %q", got)
+	}
+	st, _ := m2.Status("work")
+	if st.State != wire.StateRunning {
+		t.Fatalf("status %+v", st)
+	}
+	// Supervision resumed: a crash is restarted by the new manager.
+	r.rt.Running("work").Kill()
+	for deadline := time.Now().Add(10 * time.Second); r.rt.Running("work") == nil; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("not restarted")
+		}
 	}
 }
 

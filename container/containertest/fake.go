@@ -93,6 +93,10 @@ func (r *Runtime) Start(_ context.Context, s *spec.Spec) (container.Instance, er
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.running[s.Name] != nil {
+		r.add("runtime start %s: already running", s.Name)
+		return nil, fmt.Errorf("%s is already running", s.Name)
+	}
 	r.nextPid++
 	in := &Instance{name: s.Name, pid: r.nextPid, done: make(chan struct{}), rt: r}
 	r.running[s.Name] = in

@@ -60,7 +60,6 @@ func startHelper(name, lxcpath string) error {
 	if s := c.State(); s != golxc.STOPPED {
 		c.Wait(golxc.STOPPED, 5*time.Second)
 	}
-	_ = removeCgroups(name) // empty leftovers of an earlier failed start
 	if err := c.WantDaemonize(true); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,14 +45,14 @@ func (r *Runtime) configPath(name string) string {
 	return filepath.Join(r.LXCPath, name, "config")
 }
 
-// Exists implements container.Runtime: the container has an LXC config.
+// Exists implements container.Runtime: the container has an LXC config
+// (what go-lxc's Defined checks, without loading it).
 func (r *Runtime) Exists(name string) (bool, error) {
-	c, err := golxc.NewContainer(name, r.LXCPath)
-	if err != nil {
-		return false, fmt.Errorf("lxc %s: %w", name, err)
+	_, err := os.Stat(r.configPath(name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
 	}
-	defer golxc.Release(c)
-	return c.Defined(), nil
+	return err == nil, err
 }
 
 // Create implements container.Runtime: the container's directory and its
