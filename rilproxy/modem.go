@@ -1,0 +1,248 @@
+package rilproxy
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"time"
+
+	"droidplex/rilproxy/parcel"
+	"droidplex/rilproxy/policy"
+)
+
+// readModem handles every message from the modem until the connection ends;
+// then every request in flight is answered RADIO_NOT_AVAILABLE and the
+// clients are told the radio is unavailable.
+func (m *Mux) readModem(up io.Reader) error {
+	fr := parcel.NewFrameReader(up, parcel.MaxBody)
+	var err error
+	for {
+		var body []byte
+		if body, err = fr.Next(); err != nil {
+			break
+		}
+		m.fromModem(body)
+	}
+	m.mu.Lock()
+	m.upOK = false
+	m.failLocked(math.MaxInt64, parcel.RadioNotAvailable)
+	m.radioState = radioUnavailable
+	for _, s := range m.sessions {
+		if s != nil {
+			s.unsol(parcel.UnsolRadioStateChanged, parcel.AppendInt32(nil, radioUnavailable))
+		}
+	}
+	m.mu.Unlock()
+	return fmt.Errorf("%w: %v", ErrModemGone, err)
+}
+
+// writeInternal writes the proxy's own requests, so that the modem reader
+// never blocks on a write to the modem (which may be blocked writing to it).
+func (m *Mux) writeInternal(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case b := <-m.intQ:
+			m.writeModem(b)
+		}
+	}
+}
+
+// internalLocked sends a request of the proxy's own; o says what to do
+// with its reply.
+func (m *Mux) internalLocked(id parcel.ReqID, payload []byte, o op) bool {
+	if !m.upOK {
+		return false
+	}
+	sl, serial := m.tables[ownerProxy].alloc()
+	if sl == nil {
+		m.log.Error("proxy's own in-flight table full", "request", id)
+		return false
+	}
+	sl.id, sl.op = id, o
+	sl.deadline = time.Now().Add(m.cfg.Timeout).UnixNano()
+	select {
+	case m.intQ <- parcel.AppendRequest(nil, id, serial, payload):
+		return true
+	default:
+		m.tables[ownerProxy].free(sl)
+		m.log.Error("proxy's own request queue full", "request", id)
+		return false
+	}
+}
+
+// ackLocked sends RESPONSE_ACKNOWLEDGEMENT for a type 3 or 4 message (the
+// clients get types 0 and 1, which every client understands).
+func (m *Mux) ackLocked() {
+	m.ackNext++
+	b := parcel.AppendRequest(nil, parcel.ReqResponseAcknowledgement, packSerial(ownerAck, 0, m.ackNext), nil)
+	select {
+	case m.intQ <- b:
+	default:
+		m.log.Error("proxy's own request queue full", "request", parcel.ReqResponseAcknowledgement)
+	}
+}
+
+func (m *Mux) fromModem(body []byte) {
+	msg, err := parcel.ParseMessage(body)
+	if err != nil {
+		m.log.Warn("malformed message from the modem", "err", err)
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch msg.Type {
+	case parcel.SolicitedAck: // early ack of a request: absorbed
+		return
+	case parcel.SolicitedAckExp, parcel.UnsolicitedAckExp:
+		m.ackLocked()
+	}
+	if msg.IsUnsolicited() {
+		m.unsolLocked(msg, body)
+		return
+	}
+	owner, idx, gen := unpackSerial(msg.Serial)
+	if owner >= len(m.tables) {
+		return
+	}
+	t := m.tables[owner]
+	sl := t.lookup(idx, gen)
+	if sl == nil {
+		m.log.Debug("reply to no request in flight (late or foreign)", "serial", msg.Serial)
+		return
+	}
+	id, serial, sess, o, ce := sl.id, sl.serial, sl.sess, sl.op, sl.cache
+	t.free(sl)
+	if msg.Error == parcel.Success {
+		if r, _ := policy.Request(id); r.Invalidates != nil {
+			m.invalidateLocked(r.Invalidates)
+		}
+	}
+	if id == parcel.ReqGetCurrentCalls && msg.Error == parcel.Success {
+		m.callListLocked(sess, serial, o, msg.Payload)
+		return
+	}
+	m.finishLocked(id, serial, sess, o, ce, msg.Error, body)
+}
+
+// finishLocked completes a request: with the modem's reply body, or (body
+// nil) with error e because it timed out or the modem left.
+func (m *Mux) finishLocked(id parcel.ReqID, serial int32, sess *session, o op, ce *cacheEntry, e parcel.Errno, body []byte) {
+	if id == parcel.ReqDial && e != parcel.Success && sess != nil {
+		m.calls.DialFailed(sess.name)
+	}
+	if o == opPoll {
+		m.pollDoneLocked(nil)
+	}
+	var payload []byte
+	if body != nil {
+		payload = body[12:]
+	}
+	if ce != nil {
+		ce.lead = false
+		if e == parcel.Success && body != nil && m.inval[id] == ce.inval {
+			ce.have, ce.payload = true, append([]byte(nil), payload...)
+		} else if !ce.have {
+			delete(m.cache, ce.key)
+		}
+		for _, w := range ce.waiters {
+			if !w.sess.gone {
+				w.sess.reply(w.serial, e, payload)
+			}
+		}
+		ce.waiters = ce.waiters[:0]
+	}
+	if sess == nil || sess.gone {
+		return
+	}
+	if body == nil {
+		sess.reply(serial, e, nil)
+		return
+	}
+	sess.relay(body, parcel.Solicited, serial)
+}
+
+func (m *Mux) unsolLocked(msg parcel.Message, body []byte) {
+	rule, known := policy.Unsol(msg.Unsol)
+	if !known {
+		rule.Route = policy.Broadcast
+	}
+	m.invalidateLocked(rule.Invalidates)
+	switch msg.Unsol {
+	case parcel.UnsolRilConnected:
+		if p, err := parcel.DecodeUnsol(msg.Unsol, msg.Payload); err == nil {
+			if v := p.(parcel.Ints); len(v) >= 2 {
+				m.rilVersion = v[1]
+			}
+		}
+		m.readyO.Do(func() { close(m.ready) })
+		m.updatePowerLocked() // a new modem connection: tell it the wishes
+		m.updateScreenLocked()
+	case parcel.UnsolRadioStateChanged:
+		if len(msg.Payload) >= 4 {
+			m.radioState = parcel.NewDecoder(msg.Payload).Int32()
+		}
+	case parcel.UnsolNitzTimeReceived:
+		m.nitz = append(m.nitz[:0], body...)
+	case parcel.UnsolCallStateChanged:
+		m.pollLocked() // the involved containers hear of it after the re-read
+		return
+	}
+	switch rule.Route {
+	case policy.Broadcast:
+		for _, s := range m.sessions {
+			if s != nil {
+				s.relay(body, parcel.Unsolicited, 0)
+			}
+		}
+	case policy.CallRelated:
+		to := m.calls.Owners(nil)
+		if len(to) == 0 && msg.Unsol == parcel.UnsolCallRing {
+			to = policy.RingTargets(m.cfg.Policy, m.fg, m.connected)
+		}
+		m.sendTo(to, body)
+	case policy.SMS:
+		target := policy.SMSTarget(m.cfg.Policy, m.fg, m.connected)
+		if target == "" {
+			if rule.Ack != 0 {
+				m.log.Warn("incoming SMS with no container connected; refused", "indication", msg.Unsol)
+				m.refuseSMSLocked(rule.Ack)
+			}
+			return
+		}
+		if rule.Ack != 0 {
+			m.sms.pending, m.sms.target, m.sms.ack = true, target, rule.Ack
+		}
+		m.sendTo([]string{target}, body)
+	case policy.Owner:
+		m.sendTo([]string{m.cfg.Policy.Owner}, body)
+	case policy.Foreground:
+		m.sendTo([]string{policy.SMSTarget(policy.Config{Containers: m.cfg.Policy.Containers, SMSTarget: policy.RingForeground}, m.fg, m.connected)}, body)
+	}
+}
+
+func (m *Mux) connected(name string) bool {
+	i := m.index[name]
+	return i > 0 && m.sessions[i-1] != nil
+}
+
+func (m *Mux) sendTo(names []string, body []byte) {
+	for _, n := range names {
+		if i := m.index[n]; i > 0 && m.sessions[i-1] != nil {
+			m.sessions[i-1].relay(body, parcel.Unsolicited, 0)
+		}
+	}
+}
+
+// refuseSMSLocked acknowledges an incoming SMS negatively (memory capacity
+// exceeded), so the network keeps it and delivers it again later.
+func (m *Mux) refuseSMSLocked(ack parcel.ReqID) {
+	switch ack {
+	case parcel.ReqCdmaSmsAcknowledge:
+		m.internalLocked(ack, parcel.AppendInts(nil, 1, 35)[4:], opNone) // error class, cause: no storage
+	default:
+		m.internalLocked(parcel.ReqSmsAcknowledge, parcel.AppendInts(nil, 0, 0xD3), opNone)
+	}
+}

@@ -1,0 +1,279 @@
+package rilproxy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"droidplex/container/wire"
+	"droidplex/rilproxy/parcel"
+	"droidplex/rilproxy/policy"
+)
+
+// Radio states (RIL_RadioState) the proxy reports itself.
+const (
+	radioOff         int32 = 0
+	radioUnavailable int32 = 1
+	radioOn          int32 = 10
+)
+
+// ErrModemGone is returned by Serve when the upstream modem connection ends.
+var ErrModemGone = errors.New("upstream modem connection ended")
+
+// Mux multiplexes the containers' rild clients onto one modem. Create it
+// with New, then call Serve once.
+type Mux struct {
+	cfg    Config
+	log    *slog.Logger
+	index  map[string]int // container name → owner id
+	events chan wire.CallState
+	intQ   chan []byte // the proxy's own requests, written by one goroutine
+	ready  chan struct{}
+	readyO sync.Once
+	wg     sync.WaitGroup
+
+	wmu  sync.Mutex // upstream writes
+	up   io.WriteCloser
+	wbuf []byte
+
+	mu         sync.Mutex
+	upOK       bool
+	sessions   []*session // by owner id - 1
+	tables     []*table   // by owner id; 0 is the proxy's own
+	radioState int32
+	rilVersion int32
+	nitz       []byte
+	sentPower  int8
+	sentScreen int8
+	fg         string
+	calls      policy.Calls
+	polling    bool
+	pollAgain  bool
+	sms        struct {
+		pending bool
+		target  string
+		ack     parcel.ReqID
+	}
+	cache   map[cacheKey]*cacheEntry
+	inval   [138]uint32
+	ackNext uint16
+	dropped uint64 // call events nobody read in time
+}
+
+// New returns a Mux for cfg.
+func New(cfg Config, log *slog.Logger) (*Mux, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	n := len(cfg.Policy.Containers)
+	m := &Mux{
+		cfg: cfg, log: log, index: map[string]int{},
+		events: make(chan wire.CallState, 64), intQ: make(chan []byte, 1024), ready: make(chan struct{}),
+		sessions: make([]*session, n), tables: make([]*table, n+1),
+		radioState: radioUnavailable, rilVersion: cfg.RILVersion, sentPower: -1, sentScreen: -1,
+		cache: map[cacheKey]*cacheEntry{},
+	}
+	m.tables[0] = newTable(ownerProxy, maxSlots)
+	for i, name := range cfg.Policy.Containers {
+		m.index[name] = i + 1
+		m.tables[i+1] = newTable(i+1, cfg.MaxInFlight)
+	}
+	return m, nil
+}
+
+// CallEvents delivers a call-state change for every change of a call owned
+// by (or ringing in) a container. Events nobody reads are dropped, never
+// waited for.
+func (m *Mux) CallEvents() <-chan wire.CallState { return m.events }
+
+// SetForeground records the foreground container (from droidplexd's event
+// stream); incoming calls and SMS go there by default, and the modem gets
+// its screen state.
+func (m *Mux) SetForeground(name string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.fg = name
+	m.updateScreenLocked()
+}
+
+// Dialer connects to the upstream modem: a real rild socket, or the mock.
+type Dialer func(ctx context.Context) (io.ReadWriteCloser, error)
+
+// Serve accepts the containers' clients on listeners (by container name)
+// and relays them to the modem that dial connects to, until ctx ends. When
+// the modem connection ends, requests in flight are answered
+// RADIO_NOT_AVAILABLE, the clients are told the radio is unavailable (and
+// stay connected: oFono never reconnects), and the modem is dialled again
+// with backoff. Serve closes the listeners and every client before
+// returning ctx's error.
+func (m *Mux) Serve(ctx context.Context, dial Dialer, listeners map[string]net.Listener) error {
+	for name := range listeners {
+		if m.index[name] == 0 {
+			return fmt.Errorf("serve: %q is not a configured container", name)
+		}
+	}
+	m.wg.Go(func() { m.writeInternal(ctx) })
+	m.wg.Go(func() { m.expireLoop(ctx) })
+	for name, l := range listeners {
+		m.wg.Go(func() { m.accept(ctx, name, l) })
+	}
+	m.modemLoop(ctx, dial)
+	for _, l := range listeners {
+		l.Close()
+	}
+	m.mu.Lock()
+	for _, s := range m.sessions {
+		if s != nil {
+			s.kill()
+		}
+	}
+	m.mu.Unlock()
+	m.wg.Wait()
+	return ctx.Err()
+}
+
+func (m *Mux) modemLoop(ctx context.Context, dial Dialer) {
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		up, err := dial(ctx)
+		if err == nil {
+			backoff = 100 * time.Millisecond
+			m.wmu.Lock()
+			m.up = up
+			m.wmu.Unlock()
+			m.mu.Lock()
+			m.upOK, m.sentPower, m.sentScreen = true, -1, -1
+			m.mu.Unlock()
+			stop := context.AfterFunc(ctx, func() { up.Close() })
+			err = m.readModem(up)
+			stop()
+			up.Close()
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		m.log.Warn("modem unreachable; retrying", "err", err, "retry", backoff)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 5*time.Second)
+	}
+}
+
+func (m *Mux) accept(ctx context.Context, name string, l net.Listener) {
+	// Like libril, greet nobody before the modem said RIL_CONNECTED (or
+	// did not within a second: then the configured version is announced).
+	select {
+	case <-m.ready:
+	case <-time.After(time.Second):
+	case <-ctx.Done():
+	}
+	idx := m.index[name]
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		m.mu.Lock()
+		if m.sessions[idx-1] != nil {
+			m.mu.Unlock()
+			m.log.Warn("second client refused: one client per container socket", "container", name)
+			c.Close()
+			continue
+		}
+		s := newSession(name, idx, c, m.cfg.QueueLen)
+		m.sessions[idx-1] = s
+		s.unsol(parcel.UnsolRilConnected, parcel.AppendInts(nil, 1, m.rilVersion))
+		s.unsol(parcel.UnsolRadioStateChanged, parcel.AppendInt32(nil, m.radioState))
+		if m.nitz != nil {
+			s.relay(m.nitz, parcel.Unsolicited, 0)
+		}
+		m.mu.Unlock()
+		m.log.Info("client connected", "container", name)
+		m.wg.Go(s.writeLoop)
+		m.wg.Go(func() { m.readClient(s) })
+	}
+}
+
+func (m *Mux) readClient(s *session) {
+	fr := parcel.NewFrameReader(s.conn, parcel.MaxBody)
+	for {
+		body, err := fr.Next()
+		if err != nil {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+				m.log.Warn("client dropped", "container", s.name, "err", err)
+			}
+			break
+		}
+		m.request(s, body)
+	}
+	m.detach(s)
+}
+
+// detach forgets a client that left: its requests in flight are finished
+// upstream with their replies dropped, its calls are hung up, an SMS it
+// did not acknowledge is refused upstream, and the radio power and screen
+// state are re-decided without it.
+func (m *Mux) detach(s *session) {
+	s.kill()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sessions[s.idx-1] = nil
+	s.gone = true
+	t := m.tables[s.idx]
+	for i := range t.slots {
+		t.slots[i].sess = nil
+	}
+	for _, index := range m.calls.Drop(s.name) {
+		m.log.Info("hanging up the call of a container that left", "container", s.name, "index", index)
+		m.internalLocked(parcel.ReqHangup, parcel.AppendInts(nil, index), opNone)
+	}
+	if m.sms.pending && m.sms.target == s.name {
+		m.sms.pending = false
+		m.refuseSMSLocked(m.sms.ack)
+	}
+	m.updatePowerLocked()
+	m.updateScreenLocked()
+	m.log.Info("client disconnected", "container", s.name)
+}
+
+// expireLoop answers requests that outlived the timeout.
+func (m *Mux) expireLoop(ctx context.Context) {
+	tick := time.NewTicker(max(m.cfg.Timeout/8, 10*time.Millisecond))
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-tick.C:
+			m.mu.Lock()
+			m.failLocked(now.UnixNano(), parcel.GenericFailure)
+			m.mu.Unlock()
+		}
+	}
+}
+
+// failLocked answers every request in flight whose deadline is before now
+// with e and frees its slot (a late reply is then dropped).
+func (m *Mux) failLocked(now int64, e parcel.Errno) {
+	for _, t := range m.tables {
+		for i := range t.slots {
+			sl := &t.slots[i]
+			if !sl.used || sl.deadline > now {
+				continue
+			}
+			m.log.Warn("request timed out", "request", sl.id, "owner", t.owner)
+			id, serial, sess, o, ce := sl.id, sl.serial, sl.sess, sl.op, sl.cache
+			t.free(sl)
+			m.finishLocked(id, serial, sess, o, ce, e, nil)
+		}
+	}
+}

@@ -1,0 +1,293 @@
+package rilproxy
+
+import (
+	"net"
+	"time"
+
+	"droidplex/rilproxy/parcel"
+	"droidplex/rilproxy/policy"
+)
+
+// request applies the policy of one client request (body is the client's
+// frame buffer; it may be rewritten in place).
+func (m *Mux) request(s *session, body []byte) {
+	req, err := parcel.ParseRequest(body)
+	if err != nil { // no serial to answer: the stream is out of step
+		m.log.Warn("malformed request; dropping client", "container", s.name, "err", err)
+		s.kill()
+		return
+	}
+	rule, ok := policy.Request(req.ID)
+	if !ok {
+		s.reply(req.Serial, parcel.GenericFailure, nil)
+		return
+	}
+	switch rule.Action {
+	case policy.Absorb:
+		return
+	case policy.Deny:
+		s.reply(req.Serial, parcel.RequestNotSupported, nil)
+		return
+	}
+	// libril never answers a malformed payload and the client's request
+	// would hang; answer it here.
+	p, err := parcel.DecodeRequest(req.ID, req.Payload)
+	if err != nil {
+		m.log.Debug("malformed request payload", "container", s.name, "request", req.ID, "err", err)
+		s.reply(req.Serial, parcel.GenericFailure, nil)
+		return
+	}
+	switch rule.Action {
+	case policy.OwnerOnly:
+		if s.name != m.cfg.Policy.Owner {
+			s.reply(req.Serial, parcel.GenericFailure, nil)
+			return
+		}
+		m.forward(s, req, body)
+	case policy.Cached:
+		m.cached(s, req, body)
+	case policy.RadioPower:
+		m.radioPower(s, req, p)
+	case policy.ScreenState:
+		m.screenState(s, req, p)
+	case policy.Dial:
+		m.mu.Lock()
+		if !m.calls.MayDial(s.name, m.cfg.Policy.ConcurrentCalls) {
+			m.mu.Unlock()
+			m.log.Info("dial refused: another container has a call", "container", s.name)
+			s.reply(req.Serial, parcel.GenericFailure, nil)
+			return
+		}
+		m.calls.Dialing(s.name)
+		m.mu.Unlock()
+		if !m.forward(s, req, body) {
+			m.mu.Lock()
+			m.calls.DialFailed(s.name)
+			m.mu.Unlock()
+		}
+	case policy.CallScoped:
+		m.mu.Lock()
+		ok := m.calls.Authorize(s.name, req.ID, p)
+		m.mu.Unlock()
+		if !ok {
+			m.log.Info("call control refused: not this container's call", "container", s.name, "request", req.ID)
+			s.reply(req.Serial, parcel.GenericFailure, nil)
+			return
+		}
+		m.forward(s, req, body)
+	case policy.SMSAck:
+		m.mu.Lock()
+		mine := m.sms.pending && m.sms.target == s.name
+		if mine {
+			m.sms.pending = false
+		}
+		m.mu.Unlock()
+		if !mine { // not the delivery it was sent: nothing to acknowledge upstream
+			s.reply(req.Serial, parcel.Success, nil)
+			return
+		}
+		m.forward(s, req, body)
+	default: // Forward, CallList
+		m.forward(s, req, body)
+	}
+}
+
+// forward sends a request upstream under a remapped serial; false when it
+// was answered locally instead (no modem, or too many requests in flight).
+func (m *Mux) forward(s *session, req parcel.Request, body []byte) bool {
+	m.mu.Lock()
+	if !m.upOK {
+		m.mu.Unlock()
+		s.reply(req.Serial, parcel.RadioNotAvailable, nil)
+		return false
+	}
+	sl, serial := m.tables[s.idx].alloc()
+	if sl == nil {
+		m.mu.Unlock()
+		m.log.Warn("too many requests in flight", "container", s.name, "request", req.ID)
+		s.reply(req.Serial, parcel.GenericFailure, nil)
+		return false
+	}
+	sl.id, sl.serial, sl.sess = req.ID, req.Serial, s
+	sl.deadline = time.Now().Add(m.cfg.Timeout).UnixNano()
+	m.mu.Unlock()
+	parcel.SetRequestSerial(body, serial)
+	m.writeModem(body)
+	return true
+}
+
+// writeModem writes one request body to the modem. A failed write is left
+// to the modem reader to notice (the connection is closed).
+func (m *Mux) writeModem(body []byte) {
+	m.wmu.Lock()
+	err := net.ErrClosed
+	if m.up != nil {
+		m.wbuf, err = parcel.WriteFrame(m.up, m.wbuf, body, parcel.MaxBody)
+	}
+	m.wmu.Unlock()
+	if err != nil {
+		m.log.Warn("write to modem failed", "err", err)
+		m.wmu.Lock()
+		if m.up != nil {
+			m.up.Close() // the modem reader notices and the modem is redialled
+		}
+		m.wmu.Unlock()
+	}
+}
+
+type cacheKey struct {
+	id      parcel.ReqID
+	payload string
+}
+
+// cacheEntry is one cached query: its last successful reply, or the lead
+// request in flight and the clients waiting for the same answer.
+type cacheEntry struct {
+	key     cacheKey
+	have    bool
+	payload []byte
+	lead    bool
+	inval   uint32
+	waiters []waiter
+}
+
+type waiter struct {
+	sess   *session
+	serial int32
+}
+
+func (m *Mux) cached(s *session, req parcel.Request, body []byte) {
+	key := cacheKey{req.ID, string(req.Payload)}
+	m.mu.Lock()
+	e := m.cache[key]
+	switch {
+	case e != nil && e.have:
+		s.reply(req.Serial, parcel.Success, e.payload)
+		m.mu.Unlock()
+		return
+	case e != nil && e.lead:
+		e.waiters = append(e.waiters, waiter{s, req.Serial})
+		m.mu.Unlock()
+		return
+	case !m.upOK:
+		m.mu.Unlock()
+		s.reply(req.Serial, parcel.RadioNotAvailable, nil)
+		return
+	}
+	sl, serial := m.tables[s.idx].alloc()
+	if sl == nil {
+		m.mu.Unlock()
+		s.reply(req.Serial, parcel.GenericFailure, nil)
+		return
+	}
+	if e == nil {
+		e = &cacheEntry{key: key}
+		m.cache[key] = e
+	}
+	e.lead, e.inval = true, m.inval[req.ID]
+	sl.id, sl.serial, sl.sess, sl.cache = req.ID, req.Serial, s, e
+	sl.deadline = time.Now().Add(m.cfg.Timeout).UnixNano()
+	m.mu.Unlock()
+	parcel.SetRequestSerial(body, serial)
+	m.writeModem(body)
+}
+
+// invalidateLocked forgets the cached replies of ids.
+func (m *Mux) invalidateLocked(ids []parcel.ReqID) {
+	for _, id := range ids {
+		if int(id) < len(m.inval) {
+			m.inval[id]++
+		}
+		for k, e := range m.cache {
+			if k.id != id {
+				continue
+			}
+			if e.lead {
+				e.have, e.payload = false, nil
+			} else {
+				delete(m.cache, k)
+			}
+		}
+	}
+}
+
+func (m *Mux) radioPower(s *session, req parcel.Request, p parcel.Payload) {
+	on := p.(parcel.Ints)[0] != 0
+	m.mu.Lock()
+	s.want = 0
+	if on {
+		s.want = 1
+	}
+	m.updatePowerLocked()
+	state := m.radioState
+	s.reply(req.Serial, parcel.Success, nil)
+	if on && state == radioOn { // already on for another container: say so
+		s.unsol(parcel.UnsolRadioStateChanged, parcel.AppendInt32(nil, state))
+	}
+	m.mu.Unlock()
+}
+
+func (m *Mux) updatePowerLocked() {
+	wants := make([]int8, 0, len(m.sessions))
+	for _, s := range m.sessions {
+		if s != nil {
+			wants = append(wants, s.want)
+		}
+	}
+	on := int8(0)
+	if policy.RadioOn(wants) {
+		on = 1
+	}
+	if on == m.sentPower || (m.sentPower == -1 && on == 0 && !anyWish(wants)) {
+		return
+	}
+	m.sentPower = on
+	m.internalLocked(parcel.ReqRadioPower, parcel.AppendInts(nil, int32(on)), opNone)
+}
+
+func anyWish(w []int8) bool {
+	for _, v := range w {
+		if v >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Mux) screenState(s *session, req parcel.Request, p parcel.Payload) {
+	m.mu.Lock()
+	s.screen = 0
+	if p.(parcel.Ints)[0] != 0 {
+		s.screen = 1
+	}
+	m.updateScreenLocked()
+	s.reply(req.Serial, parcel.Success, nil)
+	m.mu.Unlock()
+}
+
+func (m *Mux) updateScreenLocked() {
+	screens := make([]int8, len(m.sessions))
+	fg := -1
+	for i, s := range m.sessions {
+		screens[i] = -1
+		if s != nil {
+			screens[i] = s.screen
+			if s.name == m.fg {
+				fg = i
+			}
+		}
+	}
+	on, known := policy.ScreenOn(screens, fg)
+	if !known {
+		return
+	}
+	v := int8(0)
+	if on {
+		v = 1
+	}
+	if v == m.sentScreen {
+		return
+	}
+	m.sentScreen = v
+	m.internalLocked(parcel.ReqScreenState, parcel.AppendInts(nil, int32(v)), opNone)
+}
