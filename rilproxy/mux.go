@@ -183,6 +183,16 @@ func (m *Mux) accept(ctx context.Context, name string, l net.Listener) {
 			return
 		}
 		m.mu.Lock()
+		if old := m.sessions[idx-1]; old != nil {
+			// A client that reconnects at once may arrive before its old
+			// connection's end was read: give that a moment.
+			m.mu.Unlock()
+			select {
+			case <-old.left:
+			case <-time.After(200 * time.Millisecond):
+			}
+			m.mu.Lock()
+		}
 		if m.sessions[idx-1] != nil {
 			m.mu.Unlock()
 			m.log.Warn("second client refused: one client per container socket", "container", name)
@@ -242,6 +252,7 @@ func (m *Mux) detach(s *session) {
 	}
 	m.updatePowerLocked()
 	m.updateScreenLocked()
+	close(s.left)
 	m.log.Info("client disconnected", "container", s.name)
 }
 

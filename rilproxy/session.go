@@ -20,6 +20,7 @@ type session struct {
 	out  chan []byte // framed messages to write
 	done chan struct{}
 	once sync.Once
+	left chan struct{} // closed when the Mux has forgotten the session
 
 	// Guarded by Mux.mu.
 	gone   bool
@@ -30,7 +31,7 @@ type session struct {
 func newSession(name string, idx int, conn net.Conn, queue int) *session {
 	s := &session{
 		name: name, idx: idx, conn: conn,
-		free: make(chan []byte, queue), out: make(chan []byte, queue), done: make(chan struct{}),
+		free: make(chan []byte, queue), out: make(chan []byte, queue), done: make(chan struct{}), left: make(chan struct{}),
 		want: -1, screen: -1,
 	}
 	for range queue {
