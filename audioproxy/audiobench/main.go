@@ -36,6 +36,7 @@ func main() {
 	dur := flag.Duration("dur", 10*time.Second, "measurement time per case")
 	settle := flag.Duration("settle", 2*time.Second, "time before measuring")
 	load := flag.Int("load", 0, "busy-loop processes to run alongside (loaded-machine runs)")
+	nice := flag.Int("nice", 0, "audioproxy: run the daemon and its clients at this nice value (PulseAudio renices itself to -11)")
 	ring := flag.Int("ring", 2, "audioproxy: ring size in device periods (the device period is latency/2)")
 	flag.Parse()
 
@@ -44,7 +45,7 @@ func main() {
 		fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	b := &bench{dir: dir, dur: *dur, settle: *settle, ring: *ring}
+	b := &bench{dir: dir, dur: *dur, settle: *settle, ring: *ring, nice: *nice}
 	if err := b.prepare(strings.Split(*systems, ",")); err != nil {
 		fatal(err)
 	}
@@ -113,6 +114,7 @@ type bench struct {
 	raw, wav    string
 	self        string
 	ring        int
+	nice        int
 }
 
 // prepare builds audioproxyd, writes the tone files and installs PipeWire.

@@ -37,6 +37,16 @@ func (p *procs) start(c *exec.Cmd) error {
 	return nil
 }
 
+// startNice starts c through nice(1) at nice value n, so every thread of
+// the process has it from the start.
+func (p *procs) startNice(c *exec.Cmd, n int) (*exec.Cmd, error) {
+	if n != 0 {
+		args := append([]string{"-n", strconv.Itoa(n), c.Path}, c.Args[1:]...)
+		c = exec.Command("nice", args...) // nice execs the command: same pid
+	}
+	return c, p.start(c)
+}
+
 // stop ends the processes in reverse order of starting.
 func (p *procs) stop() {
 	for i := len(p.cmds) - 1; i >= 0; i-- {
@@ -136,7 +146,8 @@ func (b *bench) runAudioproxy(p *procs, n, latencyMs int) (result, error) {
 	d := exec.Command(b.audioproxyd, "--device", "null", "--runtime-dir", run, "--api-socket", api,
 		"--containers", "c0,c1,c2,c3", "--max-streams", "32", "--period-ms", strconv.FormatFloat(float64(latencyMs)/2, 'f', -1, 64),
 		"--ring-periods", strconv.Itoa(b.ring))
-	if err := p.start(d); err != nil {
+	d, err := p.startNice(d, b.nice)
+	if err != nil {
 		return result{}, err
 	}
 	hc := ctlhttp.NewClient(api)
@@ -151,7 +162,8 @@ func (b *bench) runAudioproxy(p *procs, n, latencyMs int) (result, error) {
 	var clients []*exec.Cmd
 	for i := range n {
 		c := exec.Command(b.self, "client", filepath.Join(run, fmt.Sprintf("c%d", i%4), "audio"), b.raw, strconv.Itoa(int(st.Device.Period)))
-		if err := p.start(c); err != nil {
+		c, err := p.startNice(c, b.nice)
+		if err != nil {
 			return result{}, err
 		}
 		clients = append(clients, c)
