@@ -182,7 +182,7 @@ var errBadRequest = errors.New("bad request")
 
 func statusOf(err error) int {
 	switch {
-	case errors.Is(err, errBadRequest), errors.Is(err, ErrOutOfRange):
+	case errors.Is(err, errBadRequest), errors.Is(err, ErrOutOfRange), errors.Is(err, ErrBadName):
 		return http.StatusBadRequest
 	case errors.Is(err, ErrUnknownContainer):
 		return http.StatusNotFound

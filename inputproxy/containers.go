@@ -10,6 +10,9 @@ import (
 // AddContainer gives container a clone of every device. On failure no
 // clone of it is left.
 func (r *Router) AddContainer(container string) error {
+	if err := checkName(container); err != nil {
+		return err
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if slices.Contains(r.containers, container) {

@@ -2,8 +2,6 @@ package inputproxy
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -16,45 +14,6 @@ import (
 	"droidplex/internal/unixsock"
 )
 
-// Config configures inputproxyd.
-type Config struct {
-	// APISocket is where the HTTP API is served.
-	APISocket string
-	// Droidplexd is droidplexd's socket, followed for foreground and
-	// container changes; "" runs standalone.
-	Droidplexd string
-	// Containers get clones from the start; Foreground receives input
-	// until droidplexd or the chord says otherwise.
-	Containers []string
-	Foreground string
-	// Devices, Chord (e.g. "KEY_LEFTMETA+KEY_F1"), Virtual and the virtual
-	// touchscreen's size configure the Router.
-	Devices                     []string
-	Chord                       string
-	Virtual                     bool
-	VirtualWidth, VirtualHeight int32
-	// Backend opens real devices and creates clones (main picks it). A
-	// *Recorder makes the API's /log route available.
-	Backend Backend
-}
-
-// Validate checks the configuration.
-func (c *Config) Validate() error {
-	if c.APISocket == "" {
-		return errors.New("config: api socket not set")
-	}
-	if c.Backend == nil {
-		return errors.New("config: no backend")
-	}
-	if c.Virtual && (c.VirtualWidth <= 0 || c.VirtualHeight <= 0) {
-		return fmt.Errorf("config: virtual touchscreen size %dx%d", c.VirtualWidth, c.VirtualHeight)
-	}
-	if _, err := route.ParseChord(c.Chord); err != nil {
-		return fmt.Errorf("config: %w", err)
-	}
-	return nil
-}
-
 // Run serves inputproxyd until ctx ends: it routes the devices, follows
 // droidplexd and serves the API.
 func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
@@ -62,13 +21,14 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	chord, _ := route.ParseChord(cfg.Chord)
+	w, h, _ := cfg.virtualSize()
 	var dpx *client.Client
 	if cfg.Droidplexd != "" {
 		dpx = client.New(cfg.Droidplexd)
 	}
 	r := NewRouter(cfg.Backend, RouterConfig{
 		Devices: cfg.Devices, Chord: chord, Virtual: cfg.Virtual,
-		VirtualWidth: cfg.VirtualWidth, VirtualHeight: cfg.VirtualHeight,
+		VirtualWidth: w, VirtualHeight: h,
 		OnChord: func(c string) {
 			if dpx == nil {
 				return

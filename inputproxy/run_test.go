@@ -118,7 +118,7 @@ func TestAPI(t *testing.T) {
 	b := inputproxytest.NewBackend()
 	defer b.Close()
 	c := daemon(t, inputproxy.Config{APISocket: filepath.Join(dir, "in.sock"), Containers: []string{"a"},
-		Virtual: true, VirtualWidth: 100, VirtualHeight: 200, Backend: inputproxy.NewRecorder(b)})
+		Virtual: true, VirtualSize: "100x200", Backend: inputproxy.NewRecorder(b)})
 	ctx := context.Background()
 	var ct wire.Container
 	if err := ctlhttp.Do(ctx, c, "PUT", "/v1/containers/b", nil, &ct); err != nil || ct.Name != "b" || len(ct.Nodes) != 2 {
@@ -161,6 +161,10 @@ func TestAPI(t *testing.T) {
 	}
 	if err := ctlhttp.Do(ctx, c, "PUT", "/v1/foreground", cwire.SetForeground{Container: "b"}, nil); err != nil || status(t, c).Foreground != "b" {
 		t.Errorf("PUT foreground: %v", err)
+	}
+	var se *ctlhttp.StatusError
+	if err := ctlhttp.Do(ctx, c, "PUT", "/v1/containers/Bad.Name", nil, nil); !errors.As(err, &se) || se.Code != http.StatusBadRequest {
+		t.Errorf("PUT bad container name: %v, want HTTP 400", err)
 	}
 	if err := ctlhttp.Do(ctx, c, "DELETE", "/v1/containers/b", nil, nil); err != nil || len(status(t, c).Containers) != 1 {
 		t.Errorf("DELETE container: %v, %+v", err, status(t, c))

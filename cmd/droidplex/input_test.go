@@ -25,7 +25,7 @@ func TestInputCommands(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- inputproxy.Run(rctx, inputproxy.Config{APISocket: sock, Containers: []string{"personal", "work"},
-			Foreground: "personal", Virtual: true, VirtualWidth: 1080, VirtualHeight: 2400,
+			Foreground: "personal", Virtual: true, VirtualSize: "1080x2400",
 			Backend: inputproxy.NewRecorder(b)}, testutil.Logger(t))
 	}()
 	defer func() {

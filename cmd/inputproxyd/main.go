@@ -15,10 +15,8 @@ import (
 	"strings"
 	"syscall"
 
-	"droidplex/container/wire"
 	"droidplex/inputproxy"
 	"droidplex/inputproxy/evdev"
-	inputwire "droidplex/inputproxy/wire"
 	"droidplex/internal/version"
 )
 
@@ -34,23 +32,25 @@ receive events; droidplexd's event stream (--droidplexd) or the --chord keys
 switch it. With --clones=record (the default when /dev/uinput is missing)
 clones record what they are sent instead, readable with
 'droidplex input log'. The HTTP API on --api-socket serves /v1/status,
-clone nodes, injection and /metrics.
+clone nodes, injection and /metrics. Flags override the --config file.
 
 Flags:
 `)
 		fs.PrintDefaults()
 	}
-	api := fs.String("api-socket", inputwire.DefaultAPISocket, "HTTP API socket")
-	dpx := fs.String("droidplexd", wire.DefaultSocket, `droidplexd's socket to follow ("" = standalone)`)
+	def := inputproxy.DefaultConfig()
+	cfgPath := fs.String("config", "", "TOML configuration file")
+	api := fs.String("api-socket", def.APISocket, "HTTP API socket")
+	dpx := fs.String("droidplexd", def.Droidplexd, `droidplexd's socket to follow ("" = standalone)`)
 	containers := fs.String("containers", "", "comma-separated containers that get clones from the start")
 	fg := fs.String("foreground", "", "container that receives input until droidplexd says otherwise")
 	devices := fs.String("device", "", "comma-separated device paths to route (default: every touchscreen and key device)")
-	chord := fs.String("chord", "KEY_LEFTMETA+KEY_F12", `key chord that switches to the next container ("" = none)`)
-	inputDir := fs.String("input-dir", "/dev/input", "where the input device nodes are")
-	uinput := fs.String("uinput", "/dev/uinput", "the uinput device")
-	clones := fs.String("clones", "auto", "uinput | record | auto (uinput if it exists, else record)")
-	virtual := fs.Bool("virtual", true, "create a virtual touchscreen and keyboard when no real one exists")
-	size := fs.String("virtual-size", "1080x2400", "virtual touchscreen size WIDTHxHEIGHT")
+	chord := fs.String("chord", def.Chord, `key chord that switches to the next container ("" = none)`)
+	inputDir := fs.String("input-dir", def.InputDir, "where the input device nodes are")
+	uinput := fs.String("uinput", def.Uinput, "the uinput device")
+	clones := fs.String("clones", def.Clones, "uinput | record | auto (uinput if it exists, else record)")
+	virtual := fs.Bool("virtual", def.Virtual, "create a virtual touchscreen and keyboard when no real one exists")
+	size := fs.String("virtual-size", def.VirtualSize, "virtual touchscreen size WIDTHxHEIGHT")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Parse(os.Args[1:])
 	if *showVersion {
@@ -59,29 +59,53 @@ Flags:
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 
-	cfg := inputproxy.Config{APISocket: *api, Droidplexd: *dpx, Foreground: *fg, Chord: *chord, Virtual: *virtual}
-	cfg.Containers = split(*containers)
-	cfg.Devices = split(*devices)
-	if _, err := fmt.Sscanf(*size, "%dx%d", &cfg.VirtualWidth, &cfg.VirtualHeight); err != nil {
-		log.Error("inputproxyd: bad --virtual-size", "value", *size, "err", err)
-		os.Exit(2)
+	cfg := def
+	if *cfgPath != "" {
+		var err error
+		if cfg, err = inputproxy.LoadConfig(*cfgPath); err != nil {
+			log.Error("inputproxyd", "err", err)
+			os.Exit(2)
+		}
 	}
-	real := &evdev.Backend{Dir: *inputDir, Uinput: *uinput}
-	switch *clones {
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "api-socket":
+			cfg.APISocket = *api
+		case "droidplexd":
+			cfg.Droidplexd = *dpx
+		case "containers":
+			cfg.Containers = split(*containers)
+		case "foreground":
+			cfg.Foreground = *fg
+		case "device":
+			cfg.Devices = split(*devices)
+		case "chord":
+			cfg.Chord = *chord
+		case "input-dir":
+			cfg.InputDir = *inputDir
+		case "uinput":
+			cfg.Uinput = *uinput
+		case "clones":
+			cfg.Clones = *clones
+		case "virtual":
+			cfg.Virtual = *virtual
+		case "virtual-size":
+			cfg.VirtualSize = *size
+		}
+	})
+	real := &evdev.Backend{Dir: cfg.InputDir, Uinput: cfg.Uinput}
+	switch cfg.Clones {
 	case "uinput":
 		cfg.Backend = real
 	case "record":
 		cfg.Backend = inputproxy.NewRecorder(real)
-	case "auto":
-		if _, err := os.Stat(*uinput); err == nil {
+	default: // auto; Validate refuses anything else
+		if _, err := os.Stat(cfg.Uinput); err == nil {
 			cfg.Backend = real
 		} else {
-			log.Warn("no uinput: clones record what they are sent instead (modprobe uinput for real clones)", "uinput", *uinput)
+			log.Warn("no uinput: clones record what they are sent instead (modprobe uinput for real clones)", "uinput", cfg.Uinput)
 			cfg.Backend = inputproxy.NewRecorder(real)
 		}
-	default:
-		log.Error("inputproxyd: bad --clones", "value", *clones)
-		os.Exit(2)
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
