@@ -206,9 +206,9 @@ func TestModemGoneAndBack(t *testing.T) {
 func TestMalformedInput(t *testing.T) {
 	r := startRig(t, Config{}, &rilproxytest.Modem{})
 	c := r.dial("work")
-	wantErr(t, do(t, c, 4242, nil), parcel.GenericFailure)                                     // unknown id
-	wantErr(t, do(t, c, parcel.ReqHangup, parcel.AppendInt32(nil, 5)), parcel.GenericFailure)  // lying count
-	wantErr(t, do(t, c, parcel.ReqShutdown, nil), parcel.RequestNotSupported)                  // denied
+	wantErr(t, do(t, c, 4242, nil), parcel.GenericFailure)                                                    // unknown id
+	wantErr(t, do(t, c, parcel.ReqHangup, parcel.AppendInt32(nil, 5)), parcel.GenericFailure)                 // lying count
+	wantErr(t, do(t, c, parcel.ReqShutdown, nil), parcel.RequestNotSupported)                                 // denied
 	wantErr(t, do(t, c, parcel.ReqSetPreferredNetworkType, parcel.AppendInts(nil, 1)), parcel.GenericFailure) // owner-only
 	p := r.dial("personal")
 	wantErr(t, do(t, p, parcel.ReqSetPreferredNetworkType, parcel.AppendInts(nil, 1)), parcel.Success)

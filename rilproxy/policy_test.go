@@ -1,0 +1,250 @@
+package rilproxy
+
+import (
+	"bytes"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"droidplex/container/wire"
+	"droidplex/rilproxy/parcel"
+	"droidplex/rilproxy/policy"
+	"droidplex/rilproxy/rilproxytest"
+)
+
+func TestCachedQueriesMergedAndInvalidated(t *testing.T) {
+	release := make(chan struct{})
+	modem := &rilproxytest.Modem{Delay: func() time.Duration { return 0 }}
+	modem.Handler = func(req parcel.Request) rilproxytest.Reply {
+		if req.ID == parcel.ReqGetImei {
+			<-release // hold the first IMEI query until both asked
+		}
+		return rilproxytest.Reply{Payload: parcel.AppendString(nil, req.ID.Name())}
+	}
+	r := startRig(t, Config{}, modem)
+	a, b := r.dial("personal"), r.dial("work")
+	ca := a.Send(parcel.ReqGetImei, nil)
+	waitFor(t, "IMEI upstream", func() bool { return modem.Count(parcel.ReqGetImei) == 1 })
+	cb := b.Send(parcel.ReqGetImei, nil)
+	waitFor(t, "second query merged", func() bool {
+		r.m.mu.Lock()
+		defer r.m.mu.Unlock()
+		e := r.m.cache[cacheKey{parcel.ReqGetImei, ""}]
+		return e != nil && len(e.waiters) == 1
+	})
+	close(release)
+	for _, ch := range []<-chan rilproxytest.Message{ca, cb} {
+		m := <-ch
+		if m.Error != parcel.Success || !bytes.Equal(m.Payload, parcel.AppendString(nil, "GET_IMEI")) {
+			t.Fatalf("IMEI reply %d %x", m.Error, m.Payload)
+		}
+	}
+	wantErr(t, do(t, a, parcel.ReqGetImei, nil), parcel.Success)
+	if n := modem.Count(parcel.ReqGetImei); n != 1 {
+		t.Fatalf("IMEI asked upstream %d times, want 1", n)
+	}
+	// a status query is cached until the indication that changes it
+	do(t, a, parcel.ReqSignalStrength, nil)
+	do(t, b, parcel.ReqSignalStrength, nil)
+	if n := modem.Count(parcel.ReqSignalStrength); n != 1 {
+		t.Fatalf("signal asked %d times, want 1", n)
+	}
+	modem.Unsol(parcel.UnsolSignalStrength, make([]byte, 13*4))
+	if _, err := b.WaitUnsol(parcel.UnsolSignalStrength); err != nil {
+		t.Fatal(err)
+	}
+	do(t, b, parcel.ReqSignalStrength, nil)
+	if n := modem.Count(parcel.ReqSignalStrength); n != 2 {
+		t.Fatalf("signal asked %d times after the change, want 2", n)
+	}
+}
+
+func TestRadioPowerIsTheOR(t *testing.T) {
+	modem := &rilproxytest.Modem{}
+	r := startRig(t, Config{}, modem)
+	p, w := r.dial("personal"), r.dial("work")
+	wantErr(t, do(t, p, parcel.ReqRadioPower, parcel.AppendInts(nil, 1)), parcel.Success)
+	wantErr(t, do(t, w, parcel.ReqRadioPower, parcel.AppendInts(nil, 0)), parcel.Success) // RIL.java on connect
+	wantErr(t, do(t, w, parcel.ReqRadioPower, parcel.AppendInts(nil, 1)), parcel.Success)
+	wantErr(t, do(t, p, parcel.ReqRadioPower, parcel.AppendInts(nil, 0)), parcel.Success)
+	waitFor(t, "radio on upstream", func() bool { return modem.Count(parcel.ReqRadioPower) == 1 })
+	w.Close() // nobody wants it on any more
+	waitFor(t, "radio off upstream", func() bool { return modem.Count(parcel.ReqRadioPower) == 2 })
+	var got []string
+	for _, l := range modem.Transcript() {
+		if bytes.HasPrefix([]byte(l), []byte("RADIO_POWER")) {
+			got = append(got, l)
+		}
+	}
+	want := []string{"RADIO_POWER(23) 0100000001000000", "RADIO_POWER(23) 0100000000000000"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("modem saw %q, want %q", got, want)
+	}
+}
+
+func TestScreenStateOfTheForeground(t *testing.T) {
+	modem := &rilproxytest.Modem{}
+	r := startRig(t, Config{}, modem)
+	r.m.SetForeground("work")
+	p, w := r.dial("personal"), r.dial("work")
+	do(t, w, parcel.ReqScreenState, parcel.AppendInts(nil, 1))
+	do(t, p, parcel.ReqScreenState, parcel.AppendInts(nil, 0)) // background: ignored
+	r.m.SetForeground("personal")
+	r.m.SetForeground("work")
+	waitFor(t, "three screen states", func() bool { return modem.Count(parcel.ReqScreenState) == 3 })
+	var got []string
+	for _, l := range modem.Transcript() {
+		if bytes.HasPrefix([]byte(l), []byte("SCREEN_STATE")) {
+			got = append(got, l[len(l)-8:len(l)-6])
+		}
+	}
+	if !slices.Equal(got, []string{"01", "00", "01"}) { // the value's low byte
+		t.Fatalf("screen states %v", got)
+	}
+}
+
+// callModem answers GET_CURRENT_CALLS with a list the test sets.
+type callModem struct {
+	*rilproxytest.Modem
+	mu   sync.Mutex
+	list parcel.CallList
+}
+
+func newCallModem() *callModem {
+	cm := &callModem{Modem: &rilproxytest.Modem{}}
+	cm.Handler = func(req parcel.Request) rilproxytest.Reply {
+		if req.ID == parcel.ReqGetCurrentCalls {
+			cm.mu.Lock()
+			defer cm.mu.Unlock()
+			return rilproxytest.Reply{Payload: cm.list.AppendTo(nil)}
+		}
+		return rilproxytest.Reply{}
+	}
+	return cm
+}
+
+func (cm *callModem) set(list ...parcel.Call) {
+	cm.mu.Lock()
+	cm.list = list
+	cm.mu.Unlock()
+	cm.Unsol(parcel.UnsolCallStateChanged, nil)
+}
+
+func calls(t *testing.T, c *rilproxytest.Client) parcel.CallList {
+	t.Helper()
+	m := do(t, c, parcel.ReqGetCurrentCalls, nil)
+	wantErr(t, m, parcel.Success)
+	p, err := parcel.DecodeResponse(parcel.ReqGetCurrentCalls, m.Payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.(parcel.CallList)
+}
+
+func nextEvent(t *testing.T, m *Mux) wire.CallState {
+	t.Helper()
+	select {
+	case e := <-m.CallEvents():
+		return e
+	case <-time.After(5 * time.Second):
+		t.Fatal("no call event")
+		return wire.CallState{}
+	}
+}
+
+func TestCallOwnership(t *testing.T) {
+	cm := newCallModem()
+	r := startRig(t, Config{}, cm.Modem)
+	r.m.SetForeground("work")
+	p, w := r.dial("personal"), r.dial("work")
+	dial := parcel.Dial{Address: parcel.Str("+15551234567")}.AppendTo(nil)
+
+	wantErr(t, do(t, p, parcel.ReqDial, dial), parcel.Success)
+	cm.set(parcel.Call{Index: 1, State: parcel.CallDialing, Number: parcel.Str("+15551234567")})
+	if e := nextEvent(t, r.m); e != (wire.CallState{Container: "personal", Index: 1, State: "dialing", Direction: "mo", Number: "+15551234567"}) {
+		t.Fatalf("event %+v", e)
+	}
+	if _, err := p.WaitUnsol(parcel.UnsolCallStateChanged); err != nil {
+		t.Fatal(err)
+	}
+	if l := calls(t, p); len(l) != 1 || l[0].Index != 1 {
+		t.Fatalf("personal sees %+v", l)
+	}
+	if l := calls(t, w); len(l) != 0 {
+		t.Fatalf("work sees %+v", l)
+	}
+	// work may neither dial nor touch personal's call
+	wantErr(t, do(t, w, parcel.ReqDial, dial), parcel.GenericFailure)
+	wantErr(t, do(t, w, parcel.ReqHangup, parcel.AppendInts(nil, 1)), parcel.GenericFailure)
+	wantErr(t, do(t, w, parcel.ReqDtmf, parcel.AppendString(nil, "1")), parcel.GenericFailure)
+	wantErr(t, do(t, p, parcel.ReqDtmf, parcel.AppendString(nil, "1")), parcel.Success)
+	cm.set(parcel.Call{Index: 1, State: parcel.CallActive})
+	if e := nextEvent(t, r.m); e.State != wire.CallActive || e.Container != "personal" {
+		t.Fatalf("event %+v", e)
+	}
+	wantErr(t, do(t, p, parcel.ReqHangup, parcel.AppendInts(nil, 1)), parcel.Success)
+	cm.set()
+	if e := nextEvent(t, r.m); e.State != wire.CallEnded {
+		t.Fatalf("event %+v", e)
+	}
+	if n := cm.Count(parcel.ReqDial); n != 1 {
+		t.Fatalf("modem got %d dials", n)
+	}
+
+	// an incoming call rings the foreground only; after a switch, the other
+	cm.set(parcel.Call{Index: 1, State: parcel.CallIncoming, IsMT: true, Number: parcel.Str("+1999")})
+	if e := nextEvent(t, r.m); e.Container != "work" || e.State != wire.CallIncoming || e.Direction != "mt" {
+		t.Fatalf("event %+v", e)
+	}
+	if _, err := w.WaitUnsol(parcel.UnsolCallStateChanged); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, do(t, p, parcel.ReqAnswer, nil), parcel.GenericFailure)
+	wantErr(t, do(t, w, parcel.ReqAnswer, nil), parcel.Success)
+	cm.set()
+	nextEvent(t, r.m)
+	r.m.SetForeground("personal")
+	cm.set(parcel.Call{Index: 1, State: parcel.CallIncoming, IsMT: true})
+	if e := nextEvent(t, r.m); e.Container != "personal" {
+		t.Fatalf("event %+v", e)
+	}
+	// personal leaves while it rings: the call is hung up at the modem
+	p.Close()
+	waitFor(t, "hang-up upstream", func() bool { return cm.Count(parcel.ReqHangup) == 2 })
+	if l := calls(t, w); len(l) != 0 {
+		t.Fatalf("work sees %+v", l)
+	}
+}
+
+func TestSMSToOneTargetOneAck(t *testing.T) {
+	modem := &rilproxytest.Modem{}
+	r := startRig(t, cfgWith(func(c *policy.Config) { c.SMSTarget = "work" }), modem)
+	p, w := r.dial("personal"), r.dial("work")
+	pdu := parcel.AppendString(nil, "0791")
+	modem.Unsol(parcel.UnsolNewSms, pdu)
+	u, err := w.WaitUnsol(parcel.UnsolNewSms)
+	if err != nil || !bytes.Equal(u.Payload, pdu) {
+		t.Fatal(err)
+	}
+	ack := parcel.AppendInts(nil, 1, 0)
+	wantErr(t, do(t, p, parcel.ReqSmsAcknowledge, ack), parcel.Success) // not its SMS: local
+	wantErr(t, do(t, w, parcel.ReqSmsAcknowledge, ack), parcel.Success)
+	wantErr(t, do(t, w, parcel.ReqSmsAcknowledge, ack), parcel.Success) // a second ack: local
+	if n := modem.Count(parcel.ReqSmsAcknowledge); n != 1 {
+		t.Fatalf("%d acknowledgements upstream, want 1", n)
+	}
+	if m, err := p.Unsol(50 * time.Millisecond); err == nil {
+		t.Fatalf("personal got %v", m.Unsol)
+	}
+	// the target leaves without acknowledging: the proxy refuses it upstream
+	modem.Unsol(parcel.UnsolNewSms, pdu)
+	if _, err := w.WaitUnsol(parcel.UnsolNewSms); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	waitFor(t, "refusal upstream", func() bool { return modem.Count(parcel.ReqSmsAcknowledge) == 2 })
+	if tr := modem.Transcript(); tr[len(tr)-1] != "SMS_ACKNOWLEDGE(37) 0200000000000000d3000000" {
+		t.Fatalf("last request %q", tr[len(tr)-1])
+	}
+}
