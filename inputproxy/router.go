@@ -47,6 +47,7 @@ type Router struct {
 	containers []string
 	fg         string
 	pumps      map[string]*pump
+	opening    map[string]bool // paths being opened
 	stop       chan struct{}
 	closed     bool
 
@@ -58,7 +59,7 @@ type Router struct {
 
 // NewRouter returns a router over backend b. Call Run to start it.
 func NewRouter(b Backend, cfg RouterConfig, log *slog.Logger) *Router {
-	return &Router{b: b, cfg: cfg, log: log, pumps: map[string]*pump{},
+	return &Router{b: b, cfg: cfg, log: log, pumps: map[string]*pump{}, opening: map[string]bool{},
 		stop: make(chan struct{}), chord: route.NewChord(cfg.Chord), chordCh: make(chan struct{}, 1)}
 }
 
@@ -146,10 +147,19 @@ func (r *Router) addVirtual() {
 func (r *Router) addDevice(path string) {
 	r.mu.Lock()
 	_, have := r.pumps[path]
-	r.mu.Unlock()
-	if have {
-		return
+	busy := r.opening[path]
+	if !have && !busy {
+		r.opening[path] = true
 	}
+	r.mu.Unlock()
+	if have || busy {
+		return // hot-plug and the initial listing may both report it
+	}
+	defer func() {
+		r.mu.Lock()
+		delete(r.opening, path)
+		r.mu.Unlock()
+	}()
 	src, caps, err := r.b.Open(path, r.accept(path))
 	if errors.Is(err, ErrNotRouted) {
 		r.log.Debug("input device not routed", "path", path, "name", caps.Name)
