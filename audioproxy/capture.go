@@ -1,0 +1,204 @@
+package audioproxy
+
+import (
+	"fmt"
+	"math"
+	"sync"
+	"sync/atomic"
+
+	"droidplex/audioproxy/sink"
+)
+
+// Source is a capture device (the microphone). Start makes it call deliver
+// from its own thread with captured frames in the device's format; deliver
+// neither blocks nor allocates. Stop ends the calls; Close releases the device.
+type Source interface {
+	Start(deliver func(in []byte, frames int)) error
+	Stop() error
+	Close() error
+}
+
+// SourceOpener opens the capture device in the device format c.
+type SourceOpener func(c sink.Config) (Source, error)
+
+// Capture owns the capture device. The policy opens it only while some
+// capture stream is allowed the microphone and closes it as soon as none
+// is; the engine then feeds every capture stream silence at the device's
+// pace, which is also what a denied stream always gets.
+type Capture struct {
+	eng  *Engine
+	open SourceOpener
+
+	mu     sync.Mutex
+	src    Source
+	opened int // times the device was opened, for status and tests
+}
+
+// NewCapture returns a capture controller for eng. open may be nil (no
+// microphone: allowed streams get silence too).
+func NewCapture(eng *Engine, open SourceOpener) *Capture { return &Capture{eng: eng, open: open} }
+
+// Set opens (on) or closes the capture device. Opening twice or closing a
+// closed device does nothing.
+func (c *Capture) Set(on bool) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if on == (c.src != nil) || c.open == nil {
+		return nil
+	}
+	if !on {
+		c.eng.pol.capt.Store(nil) // the callback stops reading it from its next chunk on
+		src := c.src
+		c.src = nil
+		err := src.Stop()
+		if cerr := src.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("close capture device: %w", err)
+		}
+		return nil
+	}
+	d := c.eng.dev
+	src, err := c.open(sink.Config{Params: d.Params, Period: d.Period})
+	if err != nil {
+		return fmt.Errorf("open capture device: %w", err)
+	}
+	f := newCaptureFIFO(d.FrameBytes(), int(d.Rate/4))
+	if err := src.Start(f.push); err != nil {
+		src.Close()
+		return fmt.Errorf("start capture device: %w", err)
+	}
+	c.eng.pol.capt.Store(f)
+	c.src = src
+	c.opened++
+	return nil
+}
+
+// Status reports whether the device is open and how often it was opened.
+func (c *Capture) Status() (open bool, opened int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.src != nil, c.opened
+}
+
+// captureFIFO carries captured frames from the source's thread to the
+// device callback: single producer, single consumer, no locks, no
+// allocation after creation.
+type captureFIFO struct {
+	buf     []byte
+	fb      int
+	cap     uint64 // frames
+	w, r    atomic.Uint64
+	scratch []byte // the callback's view of one chunk
+	dropped atomic.Uint64
+}
+
+func newCaptureFIFO(frameBytes, frames int) *captureFIFO {
+	return &captureFIFO{buf: make([]byte, frames*frameBytes), fb: frameBytes, cap: uint64(frames),
+		scratch: make([]byte, maxChunk*frameBytes)}
+}
+
+// push appends captured frames; when the reader lags a full FIFO behind the
+// new frames are dropped (and counted).
+func (f *captureFIFO) push(p []byte, frames int) {
+	n := uint64(min(frames, len(p)/f.fb))
+	w, r := f.w.Load(), f.r.Load()
+	if f.cap-(w-r) < n {
+		f.dropped.Add(n)
+		return
+	}
+	for done := uint64(0); done < n; {
+		i := (w + done) % f.cap
+		k := min(n-done, f.cap-i)
+		copy(f.buf[i*uint64(f.fb):], p[done*uint64(f.fb):(done+k)*uint64(f.fb)])
+		done += k
+	}
+	f.w.Store(w + n)
+}
+
+// pull returns n frames (n ≤ maxChunk) for the callback: the oldest
+// captured, padded with silence when the capture device is behind. A reader
+// more than half the FIFO behind skips ahead, so latency stays bounded when
+// the two devices' clocks drift apart.
+func (f *captureFIFO) pull(n int) []byte {
+	out := f.scratch[:n*f.fb]
+	w, r := f.w.Load(), f.r.Load()
+	if w-r > f.cap/2 {
+		r = w - f.cap/2
+	}
+	k := min(uint64(n), w-r)
+	for done := uint64(0); done < k; {
+		i := (r + done) % f.cap
+		m := min(k-done, f.cap-i)
+		copy(out[done*uint64(f.fb):], f.buf[i*uint64(f.fb):(i+m)*uint64(f.fb)])
+		done += m
+	}
+	clear(out[k*uint64(f.fb):])
+	f.r.Store(r + k)
+	return out
+}
+
+// enginePolicy is the engine's side of the policy: the capture FIFO while
+// the capture device is open, and the function to call when streams come
+// and go.
+type enginePolicy struct {
+	capt     atomic.Pointer[captureFIFO]
+	onChange atomic.Pointer[func()]
+}
+
+// captured returns the next n captured frames, or nil while the capture
+// device is closed. Only the device callback calls it.
+func (p *enginePolicy) captured(n int) []byte {
+	if f := p.capt.Load(); f != nil {
+		return f.pull(n)
+	}
+	return nil
+}
+
+// changed tells the policy that the set of streams changed.
+func (p *enginePolicy) changed() {
+	if f := p.onChange.Load(); f != nil {
+		(*f)()
+	}
+}
+
+// streamPolicy is what the policy decided for one stream. Its zero value
+// is "unity gain, no microphone", the state of a stream the policy has not
+// seen yet.
+type streamPolicy struct {
+	gainx atomic.Uint32 // float32 bits of the gain XOR those of 1, so that 0 means unity
+	mic   atomic.Bool
+}
+
+var unityBits = math.Float32bits(1)
+
+func (p *streamPolicy) gain() float32 { return math.Float32frombits(p.gainx.Load() ^ unityBits) }
+
+func (p *streamPolicy) setGain(g float32) {
+	if g != g || g < 0 {
+		g = 0
+	}
+	p.gainx.Store(math.Float32bits(min(g, 1)) ^ unityBits)
+}
+
+// fill writes one chunk of a capture stream into its ring span (a, b): the
+// microphone's frames if the stream has the microphone and the device is
+// open, silence otherwise, so a denied stream learns nothing.
+func (p *streamPolicy) fill(a, b, capt []byte) {
+	if capt != nil && p.mic.Load() {
+		n := copy(a, capt)
+		copy(b, capt[n:])
+		return
+	}
+	clear(a)
+	clear(b)
+}
+
+// PolicyGain returns the gain the audio policy gives the stream (1, the
+// ducked gain, or 0), applied on top of its own and its container's volume.
+func (s *Stream) PolicyGain() float32 { return s.pol.gain() }
+
+// Microphone reports whether the policy gives this capture stream the
+// microphone.
+func (s *Stream) Microphone() bool { return s.pol.mic.Load() }
