@@ -37,6 +37,7 @@ type Engine struct {
 	tap   []float32
 	tapS  []int16
 	table atomic.Pointer[table]
+	pol   enginePolicy // capture feed and stream-change hook (capture.go)
 	epoch atomic.Uint64
 	mixed atomic.Uint64
 	calls atomic.Uint64
@@ -115,6 +116,7 @@ func (e *Engine) Attach(c *Container, ring *wire.Ring, dir wire.Direction, usage
 	if g.Params != e.dev.Params || dir != wire.Output && dir != wire.Input {
 		return nil, fmt.Errorf("%w: ring format %+v differs from the device's %+v", wire.ErrUnsupported, g.Params, e.dev.Params)
 	}
+	defer e.pol.changed() // after the unlock below
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	t := e.table.Load()
@@ -160,6 +162,7 @@ func (e *Engine) Detach(s *Stream) {
 	e.mu.Unlock()
 	e.quiesce()
 	s.c.under.Add(s.under.Load()) // the container's count outlives the stream
+	e.pol.changed()
 }
 
 // quiesce waits until any callback that may have loaded an older table ends.
@@ -214,6 +217,7 @@ func (e *Engine) mixChunk(t *table, out []byte, n int) {
 	now := e.Monotonic()
 	acc := e.acc[:n*e.ch]
 	clear(acc)
+	capt := e.pol.captured(n)
 	for i := range t.entries {
 		en := &t.entries[i]
 		rec := en.c.rec.Load()
@@ -225,7 +229,7 @@ func (e *Engine) mixChunk(t *table, out []byte, n int) {
 		cg := en.c.Gain()
 		for _, s := range en.streams {
 			if s.dir == wire.Input {
-				s.produce(n, now)
+				s.produce(n, now, capt)
 				continue
 			}
 			s.consume(acc, tap, n, now, cg, e.ramp)

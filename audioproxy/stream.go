@@ -77,6 +77,7 @@ type Stream struct {
 	under    atomic.Uint64
 	buffered atomic.Uint32 // frames queued at the last callback
 	consumed atomic.Uint64
+	pol      streamPolicy // the audio policy's gain and microphone (capture.go)
 }
 
 // ID returns the stream's id, unique within the engine.
@@ -137,7 +138,7 @@ func (s *Stream) consume(acc, tap []float32, n int, now int64, cgain float32, ra
 	}
 	s.buffered.Store(uint32(avail))
 	k := int(min(avail, uint64(n)))
-	target := cgain * math.Float32frombits(s.gain.Load())
+	target := cgain * math.Float32frombits(s.gain.Load()) * s.pol.gain()
 	if !s.audible.Load() {
 		target = 0
 	}
@@ -188,12 +189,14 @@ func (s *Stream) add(acc []float32, a, b []byte, g *mix.Ramp) {
 	}
 }
 
-// produce advances an input stream by n frames. The data region is never
-// written, so the client reads silence: the default policy gives capture to
-// no container until a capture device and the call policy exist.
-func (s *Stream) produce(n int, now int64) {
-	s.pos += uint64(n)
+// produce writes n frames into an input stream and advances it: the
+// captured frames capt if the policy gives the stream the microphone,
+// silence otherwise (capture.go).
+func (s *Stream) produce(n int, now int64, capt []byte) {
 	r := s.ring
+	a, b := r.Span(s.pos, uint32(n))
+	s.pol.fill(a, b, capt)
+	s.pos += uint64(n)
 	r.SetWritePos(s.pos)
 	r.SetConsumed(s.pos, now)
 	s.consumed.Store(s.pos)
