@@ -35,8 +35,8 @@ func writeConfig(t *testing.T, dir string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "lxcpath = %q\nstate_dir = %q\nrun_dir = %q\n", dir+"/root", dir+"/state", dir+"/run")
 	for _, n := range []string{"work", "personal"} {
-		fmt.Fprintf(&b, "[[container]]\nname = %q\nrootfs = %q\ninit = [%q]\ndata = %q\nautostart = true\nforeground = %v\n",
-			n, dir+"/img", initPath, dir+"/data/"+n, n == "personal")
+		fmt.Fprintf(&b, "[[container]]\nname = %q\nrootfs = %q\ndata = %q\nautostart = true\nforeground = %v\n",
+			n, dir+"/img", dir+"/data/"+n, n == "personal") // the proc runtime runs <rootfs>/init
 	}
 	p := filepath.Join(dir, "droidplex.toml")
 	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {

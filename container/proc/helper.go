@@ -52,7 +52,11 @@ func helper(path string) error {
 	}
 	env := slices.DeleteFunc(os.Environ(), func(e string) bool { return strings.HasPrefix(e, helperEnv+"=") })
 	env = append(env, "DROIDPLEX_CONTAINER="+s.Name, "DROIDPLEX_DATA="+s.Data, "DROIDPLEX_SDCARD="+s.Sdcard)
-	return linux.Exec(s.Init, env)
+	argv := append([]string{filepath.Join(s.RootFS, s.Init[0])}, s.Init[1:]...)
+	if err := linux.Exec(argv, env); err != nil {
+		return fmt.Errorf("exec %s: %w", argv[0], err)
+	}
+	return nil
 }
 
 // setupMounts runs in the new mount and pid namespaces.

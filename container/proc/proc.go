@@ -3,8 +3,9 @@
 // namespaces, with a private /dev holding only its allowed nodes, its proxy
 // sockets at /dev/droidplex and /dev/socket, and the other containers'
 // runtime directories hidden. It needs no LXC and no Android kernel, so the
-// demo and the kernel-less tests use it. The init runs on the host's
-// filesystem (RootFS is not entered); /data and /sdcard are passed as
+// demo and the kernel-less tests use it. The init is the image's (RootFS
+// joined with Init[0]) but runs on the host's filesystem: RootFS is not
+// entered. /data and /sdcard are passed as
 // DROIDPLEX_DATA and DROIDPLEX_SDCARD. It sets no cgroup limits and mounts
 // no /system overlay: those are the LXC runtime's.
 //
