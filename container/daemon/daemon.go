@@ -52,7 +52,9 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	var rt container.Runtime
 	switch cfg.Runtime {
 	case RuntimeLXC, "":
-		rt = &lxc.Runtime{LXCPath: f.LXCPath}
+		lr := &lxc.Runtime{LXCPath: f.LXCPath}
+		lr.Warm()
+		rt = lr
 	case RuntimeProc:
 		rt = &proc.Runtime{Root: f.LXCPath}
 		cfg.StopOnExit = true

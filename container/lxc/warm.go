@@ -81,6 +81,10 @@ func (r *Runtime) scheduleRefill() {
 	r.refill()
 }
 
+// Warm starts the helper the next start will use (droidplexd calls it at
+// start-up, so that even the first start does not wait for an exec).
+func (r *Runtime) Warm() { r.scheduleRefill() }
+
 // refill starts the next helper unless r is closed or has one.
 func (r *Runtime) refill() {
 	r.mu.Lock()

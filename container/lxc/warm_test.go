@@ -20,7 +20,7 @@ func TestWarmHelperUsedOnceAndReplaced(t *testing.T) {
 	if out, err := r.runHelper(ctx, "a"); err != nil || out != "started a\n" {
 		t.Fatalf("cold start: %q, %v", out, err)
 	}
-	r.refill() // what the timer does after RefillDelay
+	r.Warm()
 	r.mu.Lock()
 	h := r.warm
 	r.mu.Unlock()
