@@ -31,7 +31,10 @@ func (m *Mux) request(s *session, body []byte) {
 	}
 	// libril never answers a malformed payload and the client's request
 	// would hang; answer it here.
-	p, err := parcel.DecodeRequest(req.ID, req.Payload)
+	var p parcel.Payload = parcel.Void{}
+	if !req.ID.VoidRequest() { // a void request is valid as it is (no allocation)
+		p, err = parcel.DecodeRequest(req.ID, req.Payload)
+	}
 	if err != nil {
 		m.log.Debug("malformed request payload", "container", s.name, "request", req.ID, "err", err)
 		s.reply(req.Serial, parcel.GenericFailure, nil)
