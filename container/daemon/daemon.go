@@ -61,6 +61,9 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	default:
 		return fmt.Errorf("unknown runtime %q (want %s or %s)", cfg.Runtime, RuntimeLXC, RuntimeProc)
 	}
+	if c, ok := rt.(io.Closer); ok {
+		defer c.Close() // the LXC runtime's ready helper
+	}
 	for _, d := range []string{filepath.Dir(cfg.Socket), f.RunDir, f.StateDir, f.LXCPath} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
@@ -69,9 +72,6 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	l, err := unixsock.Listen(unixsock.Stream, cfg.Socket, unixsock.ListenOptions{Mode: 0o660, UID: -1, GID: -1})
 	if err != nil {
 		return err
-	}
-	if c, ok := rt.(io.Closer); ok {
-		defer c.Close()
 	}
 	hub := events.NewHub()
 	m := container.New(container.Config{File: f, Runtime: rt, Host: container.OSHost{}, Events: hub, Log: log})
