@@ -173,17 +173,19 @@ func (m *Mux) unsolLocked(msg parcel.Message, body []byte) {
 	switch msg.Unsol {
 	case parcel.UnsolRilConnected:
 		if p, err := parcel.DecodeUnsol(msg.Unsol, msg.Payload); err == nil {
-			if v := p.(parcel.Ints); len(v) >= 2 {
-				m.rilVersion = v[1]
+			if v := p.(parcel.Ints); len(v) >= 1 { // [1][version]
+				m.rilVersion = v[0]
 			}
 		}
-		m.readyO.Do(func() { close(m.ready) })
 		m.updatePowerLocked() // a new modem connection: tell it the wishes
 		m.updateScreenLocked()
 	case parcel.UnsolRadioStateChanged:
 		if len(msg.Payload) >= 4 {
 			m.radioState = parcel.NewDecoder(msg.Payload).Int32()
 		}
+		// libril greets with RIL_CONNECTED then the radio state: clients
+		// are accepted once both are known.
+		m.readyO.Do(func() { close(m.ready) })
 	case parcel.UnsolNitzTimeReceived:
 		m.nitz = append(m.nitz[:0], body...)
 	case parcel.UnsolCallStateChanged:

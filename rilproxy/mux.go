@@ -169,8 +169,9 @@ func (m *Mux) modemLoop(ctx context.Context, dial Dialer) {
 }
 
 func (m *Mux) accept(ctx context.Context, name string, l net.Listener) {
-	// Like libril, greet nobody before the modem said RIL_CONNECTED (or
-	// did not within a second: then the configured version is announced).
+	// Greet nobody before the modem said RIL_CONNECTED and its radio state
+	// (or did not within a second: then the configured version and
+	// "unavailable" are announced, and the real state follows).
 	select {
 	case <-m.ready:
 	case <-time.After(time.Second):
@@ -201,7 +202,7 @@ func (m *Mux) accept(ctx context.Context, name string, l net.Listener) {
 		}
 		s := newSession(name, idx, c, m.cfg.QueueLen)
 		m.sessions[idx-1] = s
-		s.unsol(parcel.UnsolRilConnected, parcel.AppendInts(nil, 1, m.rilVersion))
+		s.unsol(parcel.UnsolRilConnected, parcel.AppendInts(nil, m.rilVersion)) // [1][version]
 		s.unsol(parcel.UnsolRadioStateChanged, parcel.AppendInt32(nil, m.radioState))
 		if m.nitz != nil {
 			s.relay(m.nitz, parcel.Unsolicited, 0)

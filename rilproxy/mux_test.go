@@ -21,7 +21,7 @@ func TestGreetingLikeLibril(t *testing.T) {
 	}
 	defer c.Close()
 	u, _ := c.Unsol(5 * time.Second)
-	if u.Unsol != parcel.UnsolRilConnected || !bytes.Equal(u.Payload, parcel.AppendInts(nil, 1, 13)) {
+	if u.Unsol != parcel.UnsolRilConnected || !bytes.Equal(u.Payload, []byte{1, 0, 0, 0, 13, 0, 0, 0}) {
 		t.Fatalf("first message %v %x", u.Unsol, u.Payload)
 	}
 	u, _ = c.Unsol(5 * time.Second)

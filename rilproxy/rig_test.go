@@ -77,7 +77,12 @@ func startRig(t *testing.T, cfg Config, modem *rilproxytest.Modem) *rig {
 // dial connects a simulated container and reads its greeting.
 func (r *rig) dial(name string) *rilproxytest.Client {
 	r.t.Helper()
-	c, err := rilproxytest.Dial(filepath.Join(r.dir, name))
+	return r.dialPath(filepath.Join(r.dir, name))
+}
+
+func (r *rig) dialPath(path string) *rilproxytest.Client {
+	r.t.Helper()
+	c, err := rilproxytest.Dial(path)
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -85,7 +90,7 @@ func (r *rig) dial(name string) *rilproxytest.Client {
 	for _, want := range []parcel.UnsolID{parcel.UnsolRilConnected, parcel.UnsolRadioStateChanged} {
 		u, err := c.Unsol(5 * time.Second)
 		if err != nil || u.Unsol != want {
-			r.t.Fatalf("%s greeting: got %v (%v), want %v", name, u.Unsol, err, want)
+			r.t.Fatalf("%s greeting: got %v (%v), want %v", path, u.Unsol, err, want)
 		}
 	}
 	return c

@@ -54,7 +54,7 @@ func (m *Modem) Serve(conn net.Conn) error {
 	if radio == 0 {
 		radio = 10
 	}
-	m.Unsol(parcel.UnsolRilConnected, parcel.AppendInts(nil, 1, ver))
+	m.Unsol(parcel.UnsolRilConnected, parcel.AppendInts(nil, ver))
 	m.Unsol(parcel.UnsolRadioStateChanged, parcel.AppendInt32(nil, radio))
 	fr := parcel.NewFrameReader(conn, parcel.MaxBody)
 	defer m.wg.Wait()

@@ -1,0 +1,127 @@
+package rilproxy
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"droidplex/container/wire"
+	"droidplex/internal/ctlhttp"
+	"droidplex/internal/testutil"
+	"droidplex/internal/unixsock"
+	"droidplex/rilproxy/mockmodem/modemapi"
+	"droidplex/rilproxy/parcel"
+	"droidplex/rilproxy/policy"
+)
+
+// fakeDroidplexd streams one foreground event and records what is posted.
+type fakeDroidplexd struct {
+	mu     sync.Mutex
+	posted []wire.Event
+	fg     string
+}
+
+func (f *fakeDroidplexd) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+		w.Header().Set("Content-Type", "application/x-ndjson")
+		json.NewEncoder(w).Encode(wire.Event{Seq: 1, Type: wire.EventForeground, Foreground: &wire.Foreground{Container: f.fg}})
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	case http.MethodPost:
+		var ev wire.Event
+		if err := ctlhttp.DecodeJSON(r, &ev); err != nil {
+			ctlhttp.WriteError(w, http.StatusBadRequest, err)
+			return
+		}
+		f.mu.Lock()
+		f.posted = append(f.posted, ev)
+		f.mu.Unlock()
+		ctlhttp.WriteJSON(w, http.StatusOK, ev)
+	}
+}
+
+func (f *fakeDroidplexd) events() []wire.Event {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]wire.Event(nil), f.posted...)
+}
+
+// Run wires the Mux to per-container sockets, the in-process mock modem
+// (driven over its control socket) and droidplexd (foreground in, call
+// states out).
+func TestRunWithMockModemAndDroidplexd(t *testing.T) {
+	dir := testutil.RuntimeDir(t)
+	dpx := &fakeDroidplexd{fg: "work"}
+	l, err := unixsock.Listen(unixsock.Stream, filepath.Join(dir, "droidplexd.sock"), unixsock.ListenOptions{UID: -1, GID: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	srvDone := make(chan error, 1)
+	go func() { srvDone <- ctlhttp.Serve(ctx, l, dpx) }()
+	cfg := RunConfig{
+		// work is not first: ringing there shows the foreground was followed
+		Mux:        Config{Policy: policy.Config{Containers: []string{"personal", "work"}}},
+		RunDir:     dir,
+		Modem:      ModemMock,
+		Droidplexd: filepath.Join(dir, "droidplexd.sock"),
+	}
+	if os.Geteuid() != 0 {
+		cfg.Socket = SocketOptions{Mode: 0o600, UID: -1, GID: -1}
+	}
+	runDone := make(chan error, 1)
+	go func() { runDone <- Run(ctx, cfg, testutil.Logger(t)) }()
+	defer func() {
+		cancel()
+		if err := <-runDone; err != nil {
+			t.Error(err)
+		}
+		<-srvDone
+	}()
+	sock := filepath.Join(dir, "work", "rild")
+	waitFor(t, "work's socket", func() bool { _, err := os.Stat(sock); return err == nil })
+	if st, _ := os.Stat(sock); os.Geteuid() == 0 && st.Mode().Perm() != 0o660 {
+		t.Fatalf("socket mode %v", st.Mode())
+	}
+	r := &rig{t: t, dir: dir}
+	work := r.dialPath(filepath.Join(dir, "work", "rild"))
+	personal := r.dialPath(filepath.Join(dir, "personal", "rild"))
+	wantErr(t, do(t, work, parcel.ReqRadioPower, parcel.AppendInts(nil, 1)), parcel.Success)
+
+	modem := modemapi.NewClient(filepath.Join(dir, "modem.sock"))
+	waitFor(t, "radio on", func() bool {
+		st, err := modem.Status(ctx)
+		return err == nil && st.Radio == "on"
+	})
+	api := ctlhttp.NewClient(filepath.Join(dir, "rilproxyd.sock"))
+	waitFor(t, "foreground from droidplexd", func() bool {
+		var st Status
+		err := ctlhttp.Do(ctx, api, http.MethodGet, "/v1/status", nil, &st)
+		return err == nil && st.Foreground == "work" && len(st.Connected) == 2
+	})
+	if _, err := modem.CallIn(ctx, "+15550001"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := work.WaitUnsol(parcel.UnsolCallStateChanged); err != nil {
+		t.Fatal(err)
+	}
+	if l := calls(t, work); len(l) != 1 || !l[0].IsMT {
+		t.Fatalf("work sees %+v", l)
+	}
+	if l := calls(t, personal); len(l) != 0 {
+		t.Fatalf("personal sees %+v", l)
+	}
+	waitFor(t, "call-state event at droidplexd", func() bool {
+		for _, ev := range dpx.events() {
+			if ev.Type == wire.EventCallState && ev.CallState.Container == "work" && ev.CallState.State == wire.CallIncoming {
+				return true
+			}
+		}
+		return false
+	})
+}
