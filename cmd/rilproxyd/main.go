@@ -1,6 +1,8 @@
-// Command rilproxyd is droidplex's telephony daemon. For now it serves the
-// built-in mock modem (--modem=mock): a rild socket that oFono, RIL.java or
-// the RIL multiplexer connect to, and the modem's control API.
+// Command rilproxyd is droidplex's telephony daemon. With --containers it
+// runs the RIL multiplexer: one rild socket per container
+// (<run-dir>/<name>/rild) in front of one modem, the in-process mock
+// (--modem=mock, its control API on --control) or a real rild socket
+// (--modem=<path>). Without --containers it serves the mock modem alone.
 package main
 
 import (
@@ -10,9 +12,11 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"droidplex/internal/version"
+	"droidplex/rilproxy"
 	"droidplex/rilproxy/mockmodem"
 )
 
@@ -20,7 +24,13 @@ func main() {
 	cfg := mockmodem.RunConfig{Modem: mockmodem.DefaultConfig()}
 	fs := flag.NewFlagSet("rilproxyd", flag.ExitOnError)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), `Usage: rilproxyd --modem=mock [flags]
+		fmt.Fprintf(fs.Output(), `Usage: rilproxyd --containers a,b [--modem=mock|<rild socket>] [flags]
+       rilproxyd --modem=mock [flags]
+
+With --containers, rilproxyd multiplexes one rild socket per container
+(<run-dir>/<name>/rild, for uid 1001) onto one modem, applying the telephony
+policies of docs/telephony-policy.md; it follows the foreground and publishes
+call-state events on --droidplexd.
 
 rilproxyd --modem=mock serves a scriptable mock modem on a rild socket (the
 legacy Android RIL socket protocol; bind its directory as a client's
@@ -33,7 +43,16 @@ Flags:
 `)
 		fs.PrintDefaults()
 	}
-	modem := fs.String("modem", "mock", "upstream modem: mock (the built-in mock modem)")
+	modem := fs.String("modem", "mock", "upstream modem: mock (the built-in mock modem), or a real rild socket's path (with --containers)")
+	var run rilproxy.RunConfig
+	containers := fs.String("containers", "", "comma-separated container names: run the multiplexer")
+	fs.StringVar(&run.RunDir, "run-dir", rilproxy.DefaultRunDir, "runtime directory; each container's socket is <run-dir>/<name>/rild")
+	fs.StringVar(&run.Droidplexd, "droidplexd", "", "droidplexd's socket (foreground, call-state events); empty: run on defaults")
+	fs.StringVar(&run.Mux.Policy.Owner, "owner", "", "container allowed to change shared modem settings (default: the first)")
+	fs.StringVar(&run.Mux.Policy.Ring, "ring", "foreground", "where incoming calls ring: foreground, all, or a container name")
+	fs.StringVar(&run.Mux.Policy.SMSTarget, "sms-target", "foreground", "where incoming SMS go: foreground or a container name")
+	fs.BoolVar(&run.Mux.Policy.ConcurrentCalls, "concurrent-calls", false, "let a container dial while another has a call")
+	fs.DurationVar(&run.Mux.Timeout, "timeout", 0, "answer a request the modem leaves unanswered this long (default 20s)")
 	fs.StringVar(&cfg.RildSocket, "rild", mockmodem.DefaultRildSocket, "mock modem's rild socket")
 	fs.StringVar(&cfg.ControlSocket, "control", mockmodem.DefaultControlSocket, "mock modem's control API socket")
 	scenario := fs.String("scenario", "", "run this mock-modem scenario file once the sockets are up")
@@ -51,8 +70,8 @@ Flags:
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	if *modem != "mock" {
-		log.Error("unsupported --modem; only mock is implemented", "modem", *modem)
+	if *modem != "mock" && *containers == "" {
+		log.Error("a real rild socket as --modem needs --containers", "modem", *modem)
 		os.Exit(2)
 	}
 	if *scenario != "" {
@@ -68,6 +87,19 @@ Flags:
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *containers != "" {
+		run.Mux.Policy.Containers = strings.Split(*containers, ",")
+		run.Modem, run.MockControl, run.MockModem = *modem, cfg.ControlSocket, cfg.Modem
+		if len(cfg.Scenario) > 0 {
+			log.Error("--scenario needs the mock modem alone (no --containers)")
+			os.Exit(2)
+		}
+		if err := rilproxy.Run(ctx, run, log); err != nil {
+			log.Error("rilproxyd failed", "err", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := mockmodem.Run(ctx, cfg, log); err != nil {
 		log.Error("rilproxyd failed", "err", err)
 		os.Exit(1)
