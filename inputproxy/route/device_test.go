@@ -247,3 +247,21 @@ func TestChordAcrossDevices(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkFrame routes a ten-finger frame (41 events + SYN_REPORT) with a
+// chord configured.
+func BenchmarkFrame(b *testing.B) {
+	d := NewDevice(true, NewChord([]uint16{125, 88}))
+	var frame []Event
+	for s := int32(0); s < 10; s++ {
+		frame = append(frame, Event{EvAbs, AbsMTSlot, s}, Event{EvAbs, AbsMTTrackingID, s + 1},
+			Event{EvAbs, AbsMTPositionX, 10 * s}, Event{EvAbs, AbsMTPositionY, 20 * s})
+	}
+	frame = append(frame, Event{EvKey, BtnTouch, 1}, Syn)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, e := range frame {
+			d.Feed(e)
+		}
+	}
+}
