@@ -23,14 +23,16 @@ const maxSwipe = 10 * time.Second
 
 // API serves inputproxyd's HTTP API over a Router.
 type API struct {
-	r   *Router
-	rec *Recorder // nil when clones are uinput devices
-	reg *prometheus.Registry
+	r     *Router
+	chord string
+	rec   *Recorder // nil when clones are uinput devices
+	reg   *prometheus.Registry
 }
 
-// NewAPI returns the API of r; rec is the Recorder r's backend is, if any.
-func NewAPI(r *Router, rec *Recorder) *API {
-	a := &API{r: r, rec: rec, reg: prometheus.NewRegistry()}
+// NewAPI returns the API of r; rec is the Recorder r's backend is, if any;
+// chord is shown in the status.
+func NewAPI(r *Router, rec *Recorder, chord string) *API {
+	a := &API{r: r, chord: chord, rec: rec, reg: prometheus.NewRegistry()}
 	a.reg.MustRegister(collector{r})
 	return a
 }
@@ -54,7 +56,7 @@ func (a *API) Handler() http.Handler {
 // WireStatus converts the router's status for the API.
 func (a *API) WireStatus() wire.Status {
 	st := a.r.Status()
-	out := wire.Status{Version: version.String(), Clones: "uinput", Foreground: st.Foreground,
+	out := wire.Status{Version: version.String(), Clones: "uinput", Foreground: st.Foreground, Chord: a.chord,
 		Containers: st.Containers, WriteErrors: st.WriteErrors, Devices: []wire.Device{}}
 	if a.rec != nil {
 		out.Clones = "record"

@@ -68,7 +68,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}()
 	log.Info("inputproxyd serving", "api", cfg.APISocket, "droidplexd", cfg.Droidplexd,
 		"containers", cfg.Containers, "foreground", cfg.Foreground, "chord", cfg.Chord, "recording", rec != nil)
-	err = ctlhttp.Serve(ctx, l, NewAPI(r, rec).Handler())
+	err = ctlhttp.Serve(ctx, l, NewAPI(r, rec, cfg.Chord).Handler())
 	cancel()
 	<-followed
 	if rerr := <-routed; err == nil {

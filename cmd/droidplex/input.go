@@ -56,7 +56,7 @@ func newInputCmd() *cobra.Command {
 				return err
 			}
 			w := c.OutOrStdout()
-			fmt.Fprintf(w, "foreground %q; containers %v; clones: %s; %d write errors\n", st.Foreground, st.Containers, st.Clones, st.WriteErrors)
+			fmt.Fprintf(w, "foreground %q; containers %v; chord %q; clones: %s; %d write errors\n", st.Foreground, st.Containers, st.Chord, st.Clones, st.WriteErrors)
 			for _, d := range st.Devices {
 				v := ""
 				if d.Virtual {
@@ -97,6 +97,19 @@ func newInputCmd() *cobra.Command {
 	cmd.AddCommand(inject("text TEXT", "Type TEXT (US layout, printable ASCII)", cobra.ExactArgs(1), func(a []string) (any, error) {
 		return wire.Text{Text: a[0]}, nil
 	}))
+	cmd.AddCommand(&cobra.Command{
+		Use:   "foreground CONTAINER",
+		Short: "Route the real devices to CONTAINER (inputproxyd alone; droidplexd normally decides)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			var st wire.Status
+			err := ctlhttp.Do(c.Context(), client(), "PUT", "/v1/foreground", wire.SetForeground{Container: args[0]}, &st)
+			if err == nil {
+				fmt.Fprintf(c.OutOrStdout(), "foreground %q\n", st.Foreground)
+			}
+			return err
+		},
+	})
 	logCmd := &cobra.Command{
 		Use:   "log",
 		Short: "Show what --container's clones were sent (inputproxyd --clones=record)",

@@ -87,4 +87,7 @@ func TestInputCommands(t *testing.T) {
 	if out, _ := run("status"); !strings.Contains(out, `foreground "personal"`) || !strings.Contains(out, "work         (recording clone") {
 		t.Errorf("status:\n%s", out)
 	}
+	if out, err := run("foreground", "work"); err != nil || out != "foreground \"work\"\n" {
+		t.Errorf("foreground: %q, %v", out, err)
+	}
 }

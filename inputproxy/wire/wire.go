@@ -53,6 +53,7 @@ type Status struct {
 	Version     string   `json:"version"`
 	Clones      string   `json:"clones"` // uinput | record
 	Foreground  string   `json:"foreground"`
+	Chord       string   `json:"chord,omitempty"` // keys that switch to the next container
 	Containers  []string `json:"containers"`
 	Devices     []Device `json:"devices"`
 	WriteErrors uint64   `json:"write_errors"`
