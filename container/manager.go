@@ -25,7 +25,10 @@ type Config struct {
 	Runtime Runtime
 	Host    Host
 	Events  Publisher
-	Log     *slog.Logger
+	// Inputs gives containers their input clones (nil: none). When it
+	// fails, the container starts without them.
+	Inputs Inputs
+	Log    *slog.Logger
 	// Backoff is the restart policy (zero value: DefaultBackoff).
 	Backoff Backoff
 	// StopTimeout is how long a stopping init gets before it is killed
@@ -186,6 +189,7 @@ func (m *Manager) launch(ctx context.Context, e *entry) (Instance, *revert.Rever
 	if err != nil {
 		return nil, nil, fmt.Errorf("start %s: %w", name, err)
 	}
+	devs = append(devs, m.clones(ctx, name)...)
 	s := BuildSpec(m.cfg.File, e.conf, devs)
 	inst, err := m.cfg.Runtime.Start(ctx, s)
 	if err != nil {
@@ -251,4 +255,21 @@ func (m *Manager) prepare(c config.Container, r *revert.Reverter) ([]spec.Device
 		devs = append(devs, bdevs...)
 	}
 	return devs, nil
+}
+
+// clones asks Inputs for name's input clones; without them the container
+// still boots (inputproxyd may not be running yet).
+func (m *Manager) clones(ctx context.Context, name string) []spec.Device {
+	if m.cfg.Inputs == nil {
+		return nil
+	}
+	devs, err := m.cfg.Inputs.Clones(ctx, name)
+	if err != nil {
+		m.log.Warn("starting without input clones", "container", name, "err", err)
+		return nil
+	}
+	for i := range devs {
+		devs[i].Path = "/dev/input/" + filepath.Base(devs[i].Host)
+	}
+	return devs
 }

@@ -358,3 +358,33 @@ func TestBackoffDelay(t *testing.T) {
 		t.Errorf("Delay(1000) = %v", got)
 	}
 }
+
+type fakeInputs map[string][]spec.Device
+
+func (f fakeInputs) Clones(_ context.Context, name string) ([]spec.Device, error) {
+	if d, ok := f[name]; ok {
+		return d, nil
+	}
+	return nil, errors.New("inputproxyd: connection refused")
+}
+
+func TestInputClonesJoinDevices(t *testing.T) {
+	f := mustParse(t, twoContainers)
+	tr := &containertest.Transcript{}
+	rt := containertest.NewRuntime(tr)
+	m := container.New(container.Config{File: f, Runtime: rt, Host: containertest.NewHost(tr), Log: testutil.Logger(t),
+		Inputs: fakeInputs{"work": {{Host: "/dev/input/event7", Type: 'c', Major: 13, Minor: 71}}}})
+	defer func() { _ = m.StopAll(context.Background()); m.Close(); m.Wait() }()
+	ctx := context.Background()
+	for _, n := range []string{"work", "personal"} {
+		if _, err := m.Ensure(ctx, n); err != nil {
+			t.Fatalf("%s: %v (a missing inputproxyd must not stop a start)", n, err)
+		}
+	}
+	equal(t, "transcript", tr.Lines(), []string{
+		"runtime create work",
+		"runtime start work devices=/dev/null,/dev/zero,/dev/full,/dev/random,/dev/urandom,/dev/tty,/dev/fuse,/dev/input/event7",
+		"runtime create personal",
+		"runtime start personal devices=/dev/null,/dev/zero,/dev/full,/dev/random,/dev/urandom,/dev/tty,/dev/fuse,/dev/input/event20",
+	})
+}

@@ -63,6 +63,14 @@ type Host interface {
 	Binder(dir string) (devs []spec.Device, undo func(), err error)
 }
 
+// Inputs hands out a container's input clones (inputproxyd's uinput clones
+// of the real devices). Their nodes are created in the container's
+// /dev/input and allowed in its devices cgroup.
+type Inputs interface {
+	// Clones makes sure name has its clones and returns their nodes.
+	Clones(ctx context.Context, name string) ([]spec.Device, error)
+}
+
 // Publisher receives the manager's events (the events.Hub).
 type Publisher interface {
 	Publish(ev wire.Event) wire.Event

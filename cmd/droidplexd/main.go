@@ -15,6 +15,7 @@ import (
 
 	"droidplex/container/daemon"
 	"droidplex/container/wire"
+	inputwire "droidplex/inputproxy/wire"
 	"droidplex/internal/version"
 )
 
@@ -43,6 +44,7 @@ Flags:
 	fs.StringVar(&cfg.ConfigFile, "config", DefaultConfig, "container list (TOML)")
 	fs.StringVar(&cfg.Runtime, "runtime", daemon.RuntimeLXC, "container runtime: lxc, or proc (stand-in containers as plain processes)")
 	fs.BoolVar(&cfg.StopOnExit, "stop-on-exit", false, "stop the containers when droidplexd exits (always so with --runtime proc)")
+	fs.StringVar(&cfg.InputSocket, "inputproxyd", inputwire.DefaultAPISocket, "inputproxyd's API socket, asked for each container's input clones (\"\": none)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	_ = fs.Parse(os.Args[1:])
 	if *showVersion {

@@ -41,6 +41,9 @@ type Config struct {
 	// StopOnExit stops the containers when droidplexd exits. Proc
 	// containers are always stopped (they are droidplexd's children).
 	StopOnExit bool
+	// InputSocket is inputproxyd's API socket, asked for each container's
+	// input clones before it starts ("" = no input clones).
+	InputSocket string
 }
 
 // Run serves until ctx ends.
@@ -74,7 +77,13 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	hub := events.NewHub()
-	m := container.New(container.Config{File: f, Runtime: rt, Host: container.OSHost{}, Events: hub, Log: log})
+	mcfg := container.Config{File: f, Runtime: rt, Host: container.OSHost{}, Events: hub, Log: log}
+	if cfg.InputSocket != "" {
+		hc := ctlhttp.NewClient(cfg.InputSocket)
+		defer hc.CloseIdleConnections()
+		mcfg.Inputs = inputproxyd{http: hc}
+	}
+	m := container.New(mcfg)
 	defer m.Close()
 	srv := api.New(hub)
 	srv.Containers = m

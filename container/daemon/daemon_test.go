@@ -3,6 +3,7 @@ package daemon_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,7 +16,10 @@ import (
 	"droidplex/container/daemon"
 	"droidplex/container/standin"
 	"droidplex/container/wire"
+	inputwire "droidplex/inputproxy/wire"
+	"droidplex/internal/ctlhttp"
 	"droidplex/internal/testutil"
+	"droidplex/internal/unixsock"
 )
 
 func TestMain(m *testing.M) {
@@ -134,4 +138,66 @@ func TestBadConfigRefused(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `unknown runtime "docker"`) {
 		t.Fatalf("err = %v", err)
 	}
+}
+
+// TestInputClonesFromInputproxyd: droidplexd asks inputproxyd for each
+// container's clones and each container sees only its own in /dev/input.
+// With inputproxyd unreachable the containers start without clones.
+func TestInputClonesFromInputproxyd(t *testing.T) {
+	testutil.RequireRoot(t)
+	dir := testutil.RuntimeDir(t)
+	input := filepath.Join(dir, "input.sock")
+	l, err := unixsock.Listen(unixsock.Stream, input, unixsock.ListenOptions{UID: -1, GID: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("PUT /v1/containers/{name}", func(w http.ResponseWriter, r *http.Request) {
+		minor := map[string]uint32{"personal": 106, "work": 107}[r.PathValue("name")]
+		ctlhttp.WriteJSON(w, http.StatusOK, inputwire.Container{Name: r.PathValue("name"),
+			Nodes: []inputwire.Node{{Path: fmt.Sprintf("/dev/input/event%d", minor-64), Major: 13, Minor: minor}}})
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- ctlhttp.Serve(ctx, l, mux) }()
+	defer func() { cancel(); <-served }()
+
+	for _, tc := range []struct {
+		socket string
+		want   map[string]string
+	}{
+		{input, map[string]string{"personal": "event42 ", "work": "event43 "}},
+		{filepath.Join(dir, "nobody.sock"), map[string]string{"personal": "", "work": ""}},
+	} {
+		cfg := daemon.Config{Socket: dir + "/d.sock", ConfigFile: writeConfig(t, dir), Runtime: daemon.RuntimeProc, InputSocket: tc.socket}
+		stop := startDaemon(t, cfg)
+		actx, acancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err := boot.Autostart(actx, boot.Remote(cfg.Socket), func(wire.EnsureResult, error) {})
+		acancel()
+		if err != nil {
+			stop()
+			t.Fatal(err)
+		}
+		for name, want := range tc.want {
+			p := filepath.Join(dir, "data", name, "seen")
+			b := readSeen(t, p)
+			if !strings.Contains(string(b), "\ninput: "+want+"\n") {
+				t.Errorf("inputproxyd at %s: %s saw\n%s", tc.socket, name, b)
+			}
+		}
+		stop()
+	}
+}
+
+// readSeen waits for a stand-in init's report and consumes it.
+func readSeen(t *testing.T, p string) []byte {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if b, err := os.ReadFile(p); err == nil {
+			os.Remove(p)
+			return b
+		}
+	}
+	t.Fatalf("%s never appeared", p)
+	return nil
 }

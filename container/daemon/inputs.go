@@ -1,0 +1,29 @@
+package daemon
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"droidplex/container/spec"
+	inputwire "droidplex/inputproxy/wire"
+	"droidplex/internal/ctlhttp"
+)
+
+// inputproxyd asks inputproxyd for a container's input clones
+// (PUT /v1/containers/{name}); it implements container.Inputs.
+type inputproxyd struct {
+	http *http.Client
+}
+
+func (c inputproxyd) Clones(ctx context.Context, name string) ([]spec.Device, error) {
+	var out inputwire.Container
+	if err := ctlhttp.Do(ctx, c.http, http.MethodPut, "/v1/containers/"+url.PathEscape(name), nil, &out); err != nil {
+		return nil, err
+	}
+	devs := make([]spec.Device, 0, len(out.Nodes))
+	for _, n := range out.Nodes {
+		devs = append(devs, spec.Device{Host: n.Path, Type: 'c', Major: n.Major, Minor: n.Minor})
+	}
+	return devs, nil
+}
