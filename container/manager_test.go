@@ -372,7 +372,9 @@ func TestInputClonesJoinDevices(t *testing.T) {
 	f := mustParse(t, twoContainers)
 	tr := &containertest.Transcript{}
 	rt := containertest.NewRuntime(tr)
-	m := container.New(container.Config{File: f, Runtime: rt, Host: containertest.NewHost(tr), Log: testutil.Logger(t),
+	h := containertest.NewHost(tr)
+	h.Nodes["/dev/input/event20"] = spec.Device{Host: "/dev/input/event20", Type: 'c', Major: 13, Minor: 84}
+	m := container.New(container.Config{File: f, Runtime: rt, Host: h, Log: testutil.Logger(t),
 		Inputs: fakeInputs{"work": {{Host: "/dev/input/event7", Type: 'c', Major: 13, Minor: 71}}}})
 	defer func() { _ = m.StopAll(context.Background()); m.Close(); m.Wait() }()
 	ctx := context.Background()
