@@ -46,6 +46,8 @@ else
   [ -n "$pkg" ] || { apt-get update -qq && pkg=$(kpkg); }
   [ -n "$pkg" ] || { log "cannot find Debian's kernel package (apt-get update?)"; exit 1; }
   kdir=$CACHE/$pkg
+  exec 9>"$CACHE/.lock"
+  flock 9 # another vmtest may be fetching the same kernel
   if [ ! -d "$kdir/boot" ]; then
     log "fetching $pkg"
     ver=$(apt-cache policy "$pkg" | awk '/Candidate:/{print $2}')
@@ -56,6 +58,7 @@ else
     rm -f "$kdir.tmp"/*.deb
     mv "$kdir.tmp" "$kdir"
   fi
+  flock -u 9
   KERNEL=$(echo "$kdir"/boot/vmlinuz-*)
   MODS=$kdir
 fi
