@@ -390,3 +390,24 @@ func TestInputClonesJoinDevices(t *testing.T) {
 		"runtime start personal devices=/dev/null,/dev/zero,/dev/full,/dev/random,/dev/urandom,/dev/tty,/dev/fuse,/dev/input/event20",
 	})
 }
+
+// TestConcurrentEnsure: two masters (or a master and an operator) asking at
+// once create and start the container once.
+func TestConcurrentEnsure(t *testing.T) {
+	r := newRig(t, twoContainers)
+	ctx := context.Background()
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			_, err := r.m.Ensure(ctx, "work")
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	equal(t, "transcript", r.tr.Lines(), []string{"runtime create work",
+		"runtime start work devices=/dev/null,/dev/zero,/dev/full,/dev/random,/dev/urandom,/dev/tty,/dev/fuse"})
+}
