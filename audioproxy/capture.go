@@ -64,7 +64,7 @@ func (c *Capture) Set(on bool) error {
 	if err != nil {
 		return fmt.Errorf("open capture device: %w", err)
 	}
-	f := newCaptureFIFO(d.FrameBytes(), int(d.Rate/4))
+	f := newCaptureFIFO(d.FrameBytes(), int(d.Rate/4), int(4*d.Period))
 	if err := src.Start(f.push); err != nil {
 		src.Close()
 		return fmt.Errorf("start capture device: %w", err)
@@ -89,14 +89,21 @@ type captureFIFO struct {
 	buf     []byte
 	fb      int
 	cap     uint64 // frames
+	prime   uint64 // frames buffered before the reader starts (again)
 	w, r    atomic.Uint64
-	scratch []byte // the callback's view of one chunk
 	dropped atomic.Uint64
+
+	// the callback's own state
+	scratch []byte // its view of one chunk
+	primed  bool
 }
 
-func newCaptureFIFO(frameBytes, frames int) *captureFIFO {
+// newCaptureFIFO returns a FIFO of frames frames that the reader starts
+// reading once prime frames are buffered, a cushion against the jitter
+// between the capture device's clock and the output device's.
+func newCaptureFIFO(frameBytes, frames, prime int) *captureFIFO {
 	return &captureFIFO{buf: make([]byte, frames*frameBytes), fb: frameBytes, cap: uint64(frames),
-		scratch: make([]byte, maxChunk*frameBytes)}
+		prime: uint64(min(prime, frames/2)), scratch: make([]byte, maxChunk*frameBytes)}
 }
 
 // push appends captured frames; when the reader lags a full FIFO behind the
@@ -118,15 +125,21 @@ func (f *captureFIFO) push(p []byte, frames int) {
 }
 
 // pull returns n frames (n ≤ maxChunk) for the callback: the oldest
-// captured, padded with silence when the capture device is behind. A reader
-// more than half the FIFO behind skips ahead, so latency stays bounded when
-// the two devices' clocks drift apart.
+// captured, padded with silence when the capture device is behind (after
+// which the reader waits for the cushion again). A reader more than half
+// the FIFO behind skips ahead, so latency stays bounded when the two
+// devices' clocks drift apart.
 func (f *captureFIFO) pull(n int) []byte {
 	out := f.scratch[:n*f.fb]
 	w, r := f.w.Load(), f.r.Load()
 	if w-r > f.cap/2 {
 		r = w - f.cap/2
 	}
+	if !f.primed && w-r < f.prime {
+		clear(out)
+		return out
+	}
+	f.primed = w-r >= uint64(n)
 	k := min(uint64(n), w-r)
 	for done := uint64(0); done < k; {
 		i := (r + done) % f.cap

@@ -81,7 +81,7 @@ func (m *fakeMic) speak(frames int, b byte) {
 }
 
 func TestCaptureFIFO(t *testing.T) {
-	f := newCaptureFIFO(4, 16)
+	f := newCaptureFIFO(4, 16, 0)
 	f.push(bytes.Repeat([]byte{1}, 12), 3)
 	f.push(bytes.Repeat([]byte{2}, 8), 2)
 	if got, want := f.pull(4), []byte{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2}; !bytes.Equal(got, want) {
@@ -106,13 +106,31 @@ func TestCaptureFIFO(t *testing.T) {
 		t.Fatalf("dropped %d", f.dropped.Load())
 	}
 	// a reader more than half behind skips to the newest half
-	f2 := newCaptureFIFO(1, 8)
+	f2 := newCaptureFIFO(1, 8, 0)
 	f2.push([]byte{1, 2, 3, 4, 5, 6, 7}, 7)
 	if got := f2.pull(2); !bytes.Equal(got, []byte{4, 5}) {
 		t.Fatalf("lagging pull: %v", got)
 	}
 	// a lying frame count never reads past the slice
 	f2.push([]byte{9}, 100)
+
+	// the reader waits for the cushion, and again after running dry
+	f3 := newCaptureFIFO(1, 16, 3)
+	f3.push([]byte{1, 2}, 2)
+	if got := f3.pull(1); !bytes.Equal(got, []byte{0}) {
+		t.Fatalf("read before the cushion: %v", got)
+	}
+	f3.push([]byte{3}, 1)
+	if got := f3.pull(2); !bytes.Equal(got, []byte{1, 2}) {
+		t.Fatalf("primed read: %v", got)
+	}
+	if got := f3.pull(2); !bytes.Equal(got, []byte{3, 0}) {
+		t.Fatalf("running dry: %v", got)
+	}
+	f3.push([]byte{4, 5}, 2)
+	if got := f3.pull(1); !bytes.Equal(got, []byte{0}) {
+		t.Fatalf("read before the cushion is back: %v", got)
+	}
 }
 
 // TestCaptureOpenedOnlyWhileAllowed checks the transcript of the capture
@@ -175,6 +193,7 @@ func TestMicrophoneReachesOnlyTheAllowedStream(t *testing.T) {
 		}
 	}
 	buf := make([]byte, 240*4)
+	mic.speak(960, 0x11) // the FIFO's cushion
 	for range 3 {
 		mic.speak(240, 0x11)
 		e.Process(buf, 240)

@@ -26,6 +26,13 @@ import (
 // container manager publishes); everything stops when the test ends.
 func startDroidplexd(t *testing.T) (*client.Client, *events.Hub) {
 	t.Helper()
+	c, hub, _ := startDroidplexdAt(t)
+	return c, hub
+}
+
+// startDroidplexdAt is startDroidplexd that also returns the socket path.
+func startDroidplexdAt(t *testing.T) (*client.Client, *events.Hub, string) {
+	t.Helper()
 	path := filepath.Join(testutil.RuntimeDir(t), "droidplexd.sock")
 	l, err := net.Listen("unix", path)
 	if err != nil {
@@ -37,7 +44,7 @@ func startDroidplexd(t *testing.T) (*client.Client, *events.Hub) {
 	var wg sync.WaitGroup
 	wg.Go(func() { ctlhttp.Serve(ctx, l, srv.Handler(nil)) })
 	t.Cleanup(func() { cancel(); wg.Wait() })
-	return client.New(path), srv.Hub
+	return client.New(path), srv.Hub, path
 }
 
 // state renders what the policy applied to the streams, as one line:
