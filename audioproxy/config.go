@@ -11,6 +11,7 @@ import (
 
 	"droidplex/audioproxy/sink"
 	"droidplex/audioproxy/wire"
+	cwire "droidplex/container/wire"
 )
 
 // Config is audioproxyd's configuration, read from a TOML file and
@@ -28,6 +29,8 @@ import (
 //	max_streams  = 16                         # per container
 //	socket_mode  = 0o666                      # of the per-container sockets
 //	realtime     = false                      # SCHED_FIFO device thread (malgo devices)
+//	droidplexd   = "/run/droidplex/droidplexd.sock"  # events for the audio policy; "none": no control plane
+//	capture      = "none"                     # microphone: none | tone:FREQ (opened only while a stream may hear it)
 //	[volumes]
 //	work = 0.5
 type Config struct {
@@ -44,10 +47,15 @@ type Config struct {
 	SocketMode  uint32             `toml:"socket_mode"`
 	Realtime    bool               `toml:"realtime"`
 	Volumes     map[string]float32 `toml:"volumes"`
+	Droidplexd  string             `toml:"droidplexd"`
+	Capture     string             `toml:"capture"`
 
 	// OpenDevice opens device names other than null and wav:PATH (the daemon
 	// sets it to open malgo devices). Not read from the file.
 	OpenDevice func(name string, c sink.Config, realtime bool) (sink.Sink, error) `toml:"-"`
+	// OpenCapture opens capture device names other than none and tone:FREQ.
+	// Not read from the file.
+	OpenCapture func(name string, c sink.Config) (Source, error) `toml:"-"`
 }
 
 // DefaultConfig returns the defaults: 48 kHz stereo s16, 5 ms periods, the
@@ -58,6 +66,7 @@ func DefaultConfig() Config {
 		RuntimeDir: "/run/droidplex", APISocket: wire.DefaultAPISocket,
 		Device: "null", Rate: 48000, Channels: 2, Format: "s16", PeriodMs: 5,
 		RingPeriods: 4, MaxStreams: 16, SocketMode: 0o666,
+		Droidplexd: cwire.DefaultSocket, Capture: "none",
 	}
 }
 
@@ -105,6 +114,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxStreams < 1 || c.MaxStreams > 256 {
 		return fmt.Errorf("config: max_streams %d outside 1..256", c.MaxStreams)
+	}
+	if _, err := sourceOpener(c.Capture, c.OpenCapture); err != nil {
+		return fmt.Errorf("config: %w", err)
 	}
 	if c.RuntimeDir == "" || c.APISocket == "" || c.Device == "" {
 		return fmt.Errorf("config: runtime_dir, api_socket and device must be set")

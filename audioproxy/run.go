@@ -33,6 +33,11 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	r := revert.New()
 	defer r.Fail()
+	pol, stopPolicy, err := startPolicy(ctx, cfg, eng, log) // the audio policy (policy_run.go)
+	if err != nil {
+		return err
+	}
+	r.Add(stopPolicy)
 
 	snk, err := cfg.openSink(sc)
 	if err != nil {
@@ -65,8 +70,9 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	log.Info("audioproxyd serving", "device", cfg.Device, "rate", sc.Rate, "channels", sc.Channels,
 		"format", sc.Format, "period_frames", sc.Period, "containers", cfg.Containers, "api", cfg.APISocket)
 
-	err = ctlhttp.Serve(ctx, l, NewAPI(eng, cfg.Device).Handler())
+	err = ctlhttp.Serve(ctx, l, pol.Handler(NewAPI(eng, cfg.Device).Handler()))
 	srv.Close()
+	stopPolicy()
 	if cerr := snk.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close device: %w", cerr)
 	}

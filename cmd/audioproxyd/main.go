@@ -49,6 +49,8 @@ Flags:
 	ringPeriods := fs.Int("ring-periods", def.RingPeriods, "periods a stream's ring buffers")
 	maxStreams := fs.Int("max-streams", def.MaxStreams, "streams per container")
 	realtime := fs.Bool("realtime", def.Realtime, "SCHED_FIFO device thread (malgo devices; needs CAP_SYS_NICE)")
+	droidplexd := fs.String("droidplexd", def.Droidplexd, "droidplexd socket for foreground and call-state events (none: do without)")
+	capture := fs.String("capture", def.Capture, "capture device (microphone): none | tone:FREQ")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Parse(os.Args[1:])
 	if *showVersion {
@@ -89,6 +91,10 @@ Flags:
 			cfg.MaxStreams = *maxStreams
 		case "realtime":
 			cfg.Realtime = *realtime
+		case "droidplexd":
+			cfg.Droidplexd = *droidplexd
+		case "capture":
+			cfg.Capture = *capture
 		}
 	})
 	cfg.OpenDevice = func(name string, c sink.Config, rt bool) (sink.Sink, error) {
