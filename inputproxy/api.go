@@ -109,7 +109,8 @@ func (a *API) addContainer(w http.ResponseWriter, req *http.Request) {
 	}
 	out := wire.Container{Name: name, Nodes: []wire.Node{}}
 	for _, d := range a.r.Status().Devices {
-		if n, ok := d.Clones[name]; ok {
+		// Recording clones have no device node to create.
+		if n, ok := d.Clones[name]; ok && n.Path != "" {
 			out.Nodes = append(out.Nodes, n)
 		}
 	}

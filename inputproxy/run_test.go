@@ -121,7 +121,8 @@ func TestAPI(t *testing.T) {
 		Virtual: true, VirtualSize: "100x200", Backend: inputproxy.NewRecorder(b)})
 	ctx := context.Background()
 	var ct wire.Container
-	if err := ctlhttp.Do(ctx, c, "PUT", "/v1/containers/b", nil, &ct); err != nil || ct.Name != "b" || len(ct.Nodes) != 2 {
+	// Recording clones have no nodes for droidplexd to create.
+	if err := ctlhttp.Do(ctx, c, "PUT", "/v1/containers/b", nil, &ct); err != nil || ct.Name != "b" || ct.Nodes == nil || len(ct.Nodes) != 0 {
 		t.Fatalf("PUT container: %+v, %v", ct, err)
 	}
 	for _, tt := range []struct {

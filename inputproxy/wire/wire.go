@@ -59,7 +59,8 @@ type Status struct {
 	WriteErrors uint64   `json:"write_errors"`
 }
 
-// Container lists one container's clones.
+// Container lists the device nodes of one container's clones (none when
+// clones only record, without uinput).
 type Container struct {
 	Name  string `json:"name"`
 	Nodes []Node `json:"nodes"`
