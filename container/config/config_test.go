@@ -72,6 +72,7 @@ func TestParseErrors(t *testing.T) {
 		{"second container mount", base + strings.Replace(base, `"a"`, `"b"`, 1) + "[[container.mount]]\nsource = \"s\"\ntarget = \"/t\"\n",
 			"line 10: container[1].mount[0].source: \"s\" is not an absolute path"},
 		{"relative run_dir", "run_dir = \"run\"\n" + base, "line 1: run_dir: \"run\" is not an absolute path"},
+		{"root state_dir", "state_dir = \"/\"\n" + base, "line 1: state_dir: cannot be the root directory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse([]byte(tc.text))

@@ -64,9 +64,12 @@ func (c *checker) absPath(p []pathElem, v string, required bool) {
 
 func (f *File) validate() []*Error {
 	c := &checker{}
-	c.absPath(at(nil, "lxcpath", -1), f.LXCPath, true)
-	c.absPath(at(nil, "state_dir", -1), f.StateDir, true)
-	c.absPath(at(nil, "run_dir", -1), f.RunDir, true)
+	for _, k := range []struct{ key, v string }{{"lxcpath", f.LXCPath}, {"state_dir", f.StateDir}, {"run_dir", f.RunDir}} {
+		c.absPath(at(nil, k.key, -1), k.v, true)
+		if k.v == "/" {
+			c.fail(at(nil, k.key, -1), "cannot be the root directory")
+		}
+	}
 	if len(f.Containers) == 0 {
 		c.fail(at(nil, "container", -1), "no [[container]] tables: nothing to run")
 	}
