@@ -15,6 +15,7 @@ import (
 	cwire "droidplex/container/wire"
 	"droidplex/inputproxy"
 	"droidplex/inputproxy/inputproxytest"
+	"droidplex/inputproxy/route"
 	"droidplex/inputproxy/wire"
 	"droidplex/internal/ctlhttp"
 	"droidplex/internal/testutil"
@@ -169,5 +170,26 @@ func TestAPI(t *testing.T) {
 	}
 	if err := ctlhttp.Do(ctx, c, "DELETE", "/v1/containers/b", nil, nil); err != nil || len(status(t, c).Containers) != 1 {
 		t.Errorf("DELETE container: %v, %+v", err, status(t, c))
+	}
+}
+
+// A recording clone keeps the newest frames only.
+func TestRecorderKeepsTheNewest(t *testing.T) {
+	rec := inputproxy.NewRecorder(inputproxytest.NewBackend())
+	s, err := rec.Clone("a", inputproxytest.Keyboard("kbd"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 1500 {
+		if _, err := s.Write(route.AppendEncode(nil, route.Event{Type: route.EvMsc, Code: 4, Value: int32(i)}, route.Syn)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log := rec.Log("a")
+	if len(log) != 1000 || log[0] != "kbd: MSC_SCAN 500, SYN_REPORT 0" || log[999] != "kbd: MSC_SCAN 1499, SYN_REPORT 0" {
+		t.Errorf("log: %d frames, first %q, last %q", len(log), log[0], log[len(log)-1])
+	}
+	if s.Node() != (inputproxy.Node{}) || rec.Log("b") != nil {
+		t.Error("recording clone has a node, or another container has a log")
 	}
 }

@@ -99,3 +99,20 @@ func apply(s *route.State, evs []route.Event) {
 		s.Apply(e)
 	}
 }
+
+// TestCloneRefusedCleansUp: caps uinput refuses (an axis whose minimum is
+// above its maximum) give an error and leave no device and no descriptor
+// (testutil.Main checks descriptors).
+func TestCloneRefusedCleansUp(t *testing.T) {
+	requireUinput(t)
+	bad := inputproxytest.Touchscreen("vm bad ts")
+	bad.Abs[route.AbsMTPositionX] = route.AbsInfo{Minimum: 100, Maximum: 0}
+	before, _ := (&evdev.Backend{}).List()
+	if c, err := evdev.NewClone("/dev/uinput", "/sys", "vmtest/bad", bad); err == nil {
+		c.Close()
+		t.Fatal("uinput accepted an axis with min > max")
+	}
+	if after, _ := (&evdev.Backend{}).List(); len(after) != len(before) {
+		t.Errorf("devices before %v, after %v", before, after)
+	}
+}
