@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -145,6 +146,7 @@ func TestBadConfigRefused(t *testing.T) {
 // With inputproxyd unreachable the containers start without clones.
 func TestInputClonesFromInputproxyd(t *testing.T) {
 	testutil.RequireRoot(t)
+	var lie atomic.Bool
 	dir := testutil.RuntimeDir(t)
 	input := filepath.Join(dir, "input.sock")
 	l, err := unixsock.Listen(unixsock.Stream, input, unixsock.ListenOptions{UID: -1, GID: -1})
@@ -154,8 +156,12 @@ func TestInputClonesFromInputproxyd(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("PUT /v1/containers/{name}", func(w http.ResponseWriter, r *http.Request) {
 		minor := map[string]uint32{"personal": 106, "work": 107}[r.PathValue("name")]
-		ctlhttp.WriteJSON(w, http.StatusOK, inputwire.Container{Name: r.PathValue("name"),
-			Nodes: []inputwire.Node{{Path: fmt.Sprintf("/dev/input/event%d", minor-64), Major: 13, Minor: minor}}})
+		nodes := []inputwire.Node{{Path: fmt.Sprintf("/dev/input/event%d", minor-64), Major: 13, Minor: minor},
+			{Path: ""}} // a recording clone has no node
+		if lie.Load() {
+			nodes = []inputwire.Node{{Path: "/dev/input/../../etc/passwd\nlxc.x = 1", Major: 13, Minor: 1}}
+		}
+		ctlhttp.WriteJSON(w, http.StatusOK, inputwire.Container{Name: r.PathValue("name"), Nodes: nodes})
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
@@ -164,11 +170,14 @@ func TestInputClonesFromInputproxyd(t *testing.T) {
 
 	for _, tc := range []struct {
 		socket string
+		lie    bool
 		want   map[string]string
 	}{
-		{input, map[string]string{"personal": "event42 ", "work": "event43 "}},
-		{filepath.Join(dir, "nobody.sock"), map[string]string{"personal": "", "work": ""}},
+		{input, false, map[string]string{"personal": "event42 ", "work": "event43 "}},
+		{filepath.Join(dir, "nobody.sock"), false, map[string]string{"personal": "", "work": ""}},
+		{input, true, map[string]string{"personal": "", "work": ""}}, // an invalid node is refused
 	} {
+		lie.Store(tc.lie)
 		cfg := daemon.Config{Socket: dir + "/d.sock", ConfigFile: writeConfig(t, dir), Runtime: daemon.RuntimeProc, InputSocket: tc.socket}
 		stop := startDaemon(t, cfg)
 		actx, acancel := context.WithTimeout(context.Background(), 30*time.Second)

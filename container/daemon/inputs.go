@@ -2,8 +2,11 @@ package daemon
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"path/filepath"
+	"strings"
 
 	"droidplex/container/spec"
 	inputwire "droidplex/inputproxy/wire"
@@ -23,6 +26,12 @@ func (c inputproxyd) Clones(ctx context.Context, name string) ([]spec.Device, er
 	}
 	devs := make([]spec.Device, 0, len(out.Nodes))
 	for _, n := range out.Nodes {
+		if n.Path == "" {
+			continue // a recording clone: no node
+		}
+		if !filepath.IsAbs(n.Path) || filepath.Clean(n.Path) != n.Path || strings.ContainsAny(n.Path, " \t\r\n\\#") || n.Major == 0 {
+			return nil, fmt.Errorf("inputproxyd gave an invalid clone node %q (%d:%d)", n.Path, n.Major, n.Minor)
+		}
 		devs = append(devs, spec.Device{Host: n.Path, Type: 'c', Major: n.Major, Minor: n.Minor})
 	}
 	return devs, nil
