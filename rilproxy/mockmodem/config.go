@@ -29,6 +29,11 @@ type Config struct {
 	// USSDReply is the network's answer to a USSD request. Default
 	// "droidplex mock: balance 5.00".
 	USSDReply string
+	// NetworkDelay is how long the network takes to answer a USSD request
+	// and to report a data call change after the response. Default 200ms.
+	// (oFono loses a USSD answer that arrives in the same read as the
+	// SEND_USSD response: its USSD state is still idle then.)
+	NetworkDelay time.Duration
 	// QueueLen bounds the records waiting to be written to one client;
 	// a client that lets more pile up is a slow reader and is disconnected.
 	// Default 256.
@@ -50,6 +55,7 @@ func DefaultConfig() Config {
 		OperatorNumeric: "00101",
 		AlertAfter:      300 * time.Millisecond,
 		USSDReply:       "droidplex mock: balance 5.00",
+		NetworkDelay:    200 * time.Millisecond,
 		QueueLen:        256,
 	}
 }
@@ -78,6 +84,9 @@ func (c Config) withDefaults() Config {
 		d.AlertAfter = c.AlertAfter
 	}
 	d.AnswerAfter = c.AnswerAfter
+	if c.NetworkDelay != 0 {
+		d.NetworkDelay = c.NetworkDelay
+	}
 	if c.QueueLen > 0 {
 		d.QueueLen = c.QueueLen
 	}

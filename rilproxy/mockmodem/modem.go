@@ -123,6 +123,9 @@ type client struct {
 	out   chan []byte // framed records; closed by the reader after removal
 	owner context.Context
 	buf   []byte // encoding scratch, used with mu held
+	// dropped is set (mu held) when the client was disconnected for not
+	// reading; nothing more is queued for it.
+	dropped bool
 }
 
 // Serve accepts rild clients on l until ctx ends or l fails, and serves
@@ -132,6 +135,8 @@ type client struct {
 // its clients are disconnected.
 func (m *Modem) Serve(ctx context.Context, l net.Listener) error {
 	var wg sync.WaitGroup
+	ctx, cancel := context.WithCancel(ctx) // also ends this Serve's clients when Accept fails
+	defer cancel()
 	stop := context.AfterFunc(ctx, func() {
 		l.Close()
 		m.mu.Lock()
@@ -146,10 +151,10 @@ func (m *Modem) Serve(ctx context.Context, l net.Listener) error {
 	for {
 		conn, err := l.Accept()
 		if err != nil {
-			l.Close()
 			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
 				err = nil
 			}
+			cancel()
 			wg.Wait()
 			return err
 		}
@@ -235,10 +240,14 @@ func (m *Modem) send(c *client, body []byte) {
 		return
 	}
 	rec := parcel.AppendFrame(make([]byte, 0, len(body)+4), body)
+	if c.dropped {
+		return
+	}
 	select {
 	case c.out <- rec:
 	default:
 		m.log.Warn("rild client not reading; disconnecting it", "queued", len(c.out))
+		c.dropped = true
 		c.conn.Close()
 	}
 }

@@ -153,11 +153,11 @@ func (m *Modem) afterResponse(id parcel.ReqID, v parcel.Payload) {
 		m.ackSMSLocked()
 	case parcel.ReqSendUssd:
 		// USSD type "0": notify, no further user action.
-		m.unsol(parcel.UnsolOnUssd, parcel.AppendStrings(nil, parcel.Str("0"), parcel.Str(m.cfg.USSDReply)))
-	case parcel.ReqSetupDataCall:
-		m.unsol(parcel.UnsolDataCallListChanged, m.dataCallList().AppendTo(nil))
-	case parcel.ReqDeactivateDataCall:
-		m.unsol(parcel.UnsolDataCallListChanged, m.dataCallList().AppendTo(nil))
+		m.after(m.cfg.NetworkDelay, func() {
+			m.unsol(parcel.UnsolOnUssd, parcel.AppendStrings(nil, parcel.Str("0"), parcel.Str(m.cfg.USSDReply)))
+		})
+	case parcel.ReqSetupDataCall, parcel.ReqDeactivateDataCall:
+		m.after(m.cfg.NetworkDelay, func() { m.unsol(parcel.UnsolDataCallListChanged, m.dataCallList().AppendTo(nil)) })
 	}
 	m.bump()
 }

@@ -74,6 +74,13 @@ func TestTwoInstancesAndKill(t *testing.T) {
 	if err := sides[0].o.WaitCallState(ctx, call, "active"); err != nil {
 		t.Fatal(err)
 	}
+	added, err := sides[0].o.WaitCallAdded(ctx, 1)
+	if err != nil || added.Path != call || added.Number != "+15551234567" {
+		t.Errorf("CallAdded: %+v %v", added, err)
+	}
+	if n := sides[1].o.Count(ofonotest.IfaceVoiceCallMgr + ".CallAdded"); n != 0 {
+		t.Errorf("work saw %d calls", n)
+	}
 	if st := sides[1].m.Status(); len(st.Calls) != 0 {
 		t.Errorf("work's modem has calls: %+v", st.Calls)
 	}

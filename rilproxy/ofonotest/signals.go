@@ -106,3 +106,39 @@ func (i *Instance) WaitIncomingMessage(ctx context.Context, n int) (Message, err
 	}
 	return m, nil
 }
+
+// WaitCallAdded waits for the n-th (from 1) VoiceCallManager.CallAdded
+// signal and returns the call it announced.
+func (i *Instance) WaitCallAdded(ctx context.Context, n int) (CallInfo, error) {
+	count := 0
+	s, err := i.WaitSignal(ctx, func(s Signal) bool {
+		if s.Name == IfaceVoiceCallMgr+".CallAdded" {
+			count++
+		}
+		return count == n
+	})
+	if err != nil {
+		return CallInfo{}, err
+	}
+	var c CallInfo
+	if len(s.Body) == 2 {
+		c.Path, _ = s.Body[0].(dbus.ObjectPath)
+		if props, ok := s.Body[1].(map[string]dbus.Variant); ok {
+			c.State, _ = props["State"].Value().(string)
+			c.Number, _ = props["LineIdentification"].Value().(string)
+		}
+	}
+	return c, nil
+}
+
+// Count returns how many recorded signals have the given name
+// (interface.member), for checking that something did not happen.
+func (i *Instance) Count(name string) int {
+	n := 0
+	for _, s := range i.Signals() {
+		if s.Name == name {
+			n++
+		}
+	}
+	return n
+}
