@@ -88,12 +88,16 @@ const (
 	uiSetPropBit = 110
 )
 
+// uiSetBit maps an event type (0: the type bitmap) to its UI_SET_*BIT
+// request number.
+var uiSetBit = map[uint16]uintptr{0: uiSetEvBit, 1: 101, 2: 102, 3: 103, 4: 104, 5: 109, 0x11: 105, 0x12: 106, 0x15: 107}
+
 // UinputSetBit enables a capability before creation: typ 0 sets the event
 // type bit code (UI_SET_EVBIT); else code of that type (UI_SET_KEYBIT,
 // UI_SET_ABSBIT, ...). Types without a uinput request are refused with
 // EINVAL.
 func UinputSetBit(fd int, typ, code uint16) error {
-	nr, ok := map[uint16]uintptr{0: uiSetEvBit, 1: 101, 2: 102, 3: 103, 4: 104, 5: 109, 0x11: 105, 0x12: 106, 0x15: 107}[typ]
+	nr, ok := uiSetBit[typ]
 	if !ok {
 		return wrap("ioctl", unix.EINVAL)
 	}
