@@ -116,3 +116,16 @@ func (p *Policy) Handler(next http.Handler) http.Handler {
 	mux.Handle("/", next)
 	return mux
 }
+
+// ShimRoute applies the route container's shim asked for: an Android
+// audio_devices_t mask (wire.Route). A mask naming no known device
+// withdraws the wish. Repeating the current wish changes nothing.
+func (p *Policy) ShimRoute(container string, devices uint32) {
+	r, _ := policy.RouteFromAndroid(devices)
+	p.mu.Lock()
+	same := p.requested[container] == r
+	p.mu.Unlock()
+	if !same {
+		p.SetRoute(container, r)
+	}
+}

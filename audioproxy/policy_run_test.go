@@ -3,10 +3,12 @@ package audioproxy
 import (
 	"context"
 	"errors"
+	"io"
 	"math"
 	"net/http"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"droidplex/audioproxy/audioproxytest"
 	"droidplex/audioproxy/mix"
@@ -15,6 +17,7 @@ import (
 	cwire "droidplex/container/wire"
 	audioshim "droidplex/hal-shims/audio"
 	"droidplex/internal/ctlhttp"
+	"droidplex/internal/unixsock"
 )
 
 func TestToneSourceDeliversTheTone(t *testing.T) {
@@ -86,13 +89,11 @@ func readLevel(t *testing.T, s *audioshim.Stream) (level float64, peak int16) {
 	return audioproxytest.ToneLevel(tail, 2, 48000, 440), peak
 }
 
-// TestRunGivesTheMicrophoneByPolicy runs the daemon with a tone as its
-// microphone and droidplexd as its control plane: the foreground
-// container's capture stream hears the tone and the background's hears
-// silence; during the background container's call it is the other way
-// round; the device is open only while somebody may hear it.
-func TestRunGivesTheMicrophoneByPolicy(t *testing.T) {
-	dpx, _, dpxPath := startDroidplexdAt(t)
+// startPolicyRun runs the daemon with a tone as its microphone and the
+// droidplexd at dpxPath as its control plane, and returns its config and an
+// API client; both end with the test.
+func startPolicyRun(t *testing.T, dpxPath string) (Config, *http.Client) {
+	t.Helper()
 	dir := shortDir(t)
 	cfg := DefaultConfig()
 	cfg.RuntimeDir, cfg.APISocket = dir, filepath.Join(dir, "audioproxyd.sock")
@@ -101,22 +102,35 @@ func TestRunGivesTheMicrophoneByPolicy(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- Run(ctx, cfg, discardLogger(t)) }()
-	defer func() {
+	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("Run: %v", err)
 		}
-	}()
+	})
 	api := ctlhttp.NewClient(cfg.APISocket)
-	defer api.CloseIdleConnections()
-	status := func() wire.PolicyStatus {
-		var st wire.PolicyStatus
-		if err := ctlhttp.Do(t.Context(), api, "GET", "/v1/policy", nil, &st); err != nil {
-			t.Logf("policy status: %v", err)
-		}
-		return st
+	t.Cleanup(api.CloseIdleConnections)
+	waitFor(t, "the API", func() bool { return policyStatus(t, api).Route != "" })
+	return cfg, api
+}
+
+func policyStatus(t *testing.T, api *http.Client) wire.PolicyStatus {
+	var st wire.PolicyStatus
+	if err := ctlhttp.Do(t.Context(), api, "GET", "/v1/policy", nil, &st); err != nil {
+		t.Logf("policy status: %v", err)
 	}
-	waitFor(t, "the API", func() bool { return status().Route != "" })
+	return st
+}
+
+// TestRunGivesTheMicrophoneByPolicy runs the daemon with a tone as its
+// microphone and droidplexd as its control plane: the foreground
+// container's capture stream hears the tone and the background's hears
+// silence; during the background container's call it is the other way
+// round; the device is open only while somebody may hear it.
+func TestRunGivesTheMicrophoneByPolicy(t *testing.T) {
+	dpx, _, dpxPath := startDroidplexdAt(t)
+	cfg, api := startPolicyRun(t, dpxPath)
+	status := func() wire.PolicyStatus { return policyStatus(t, api) }
 	if st := status(); st.Capture || st.Opened != 0 {
 		t.Fatalf("capture device open with no stream: %+v", st)
 	}
@@ -185,5 +199,44 @@ func TestRunGivesTheMicrophoneByPolicy(t *testing.T) {
 	waitFor(t, "the capture device to close", func() bool { st := status(); return !st.Capture && len(st.Streams) == 0 })
 	if st := status(); st.Opened != 1 {
 		t.Errorf("capture device opened %d times, want 1", st.Opened)
+	}
+}
+
+// TestShimRouteMessage opens a stream the way a shim does, sends the route
+// Android asked for (wire.Route) on its connection and checks that the
+// policy follows; a malformed message after Open ends the stream.
+func TestShimRouteMessage(t *testing.T) {
+	_, _, dpxPath := startDroidplexdAt(t)
+	cfg, api := startPolicyRun(t, dpxPath)
+	conn, err := unixsock.Dial(unixsock.SeqPacket, cfg.SocketPath("personal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	open := wire.Open{Dir: wire.Output, Usage: wire.UsageMedia, Params: wire.Params{Rate: 48000, Channels: 2, Format: wire.FormatS16}}
+	if _, err := conn.Write(wire.AppendOpen(nil, open)); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, wire.MaxMsgSize)
+	n, files, err := unixsock.RecvFds(conn, buf, 2)
+	for _, f := range files {
+		f.Close()
+	}
+	if _, derr := wire.DecodeReply(buf[:n]); err != nil || derr != nil {
+		t.Fatalf("open: %v %v", err, derr)
+	}
+	if _, err := conn.Write(wire.AppendRoute(nil, wire.Route{Devices: 0x1})); err != nil { // earpiece
+		t.Fatal(err)
+	}
+	waitFor(t, "the route", func() bool { return policyStatus(t, api).Requested["personal"] == "earpiece" })
+	if _, err := conn.Write([]byte{wire.OpRoute, 0, 0}); err != nil {
+		t.Fatal(err)
+	}
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, _, err := unixsock.RecvFds(conn, buf, 0); !errors.Is(err, io.EOF) {
+		t.Fatalf("after a malformed message: %v, want the server to hang up", err)
+	}
+	if st := policyStatus(t, api); st.Requested["personal"] != "earpiece" {
+		t.Errorf("requested routes %v", st.Requested)
 	}
 }

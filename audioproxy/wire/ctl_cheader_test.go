@@ -44,13 +44,17 @@ int main(void) {
 	memset(&e, 0, sizeof e);
 	e.op = DPX_OP_ERROR; e.code = DPX_ERR_LIMIT; e.len = 4; memcpy(e.text, "full", 4);
 	hex("error", &e, 4 + e.len);
+	struct dpx_ctl_route rt;
+	memset(&rt, 0, sizeof rt);
+	rt.op = DPX_OP_ROUTE; rt.devices = 0x4000002;
+	hex("route", &rt, sizeof rt);
 	printf("OUTPUT %u\nINPUT %u\nMEDIA %u\nVOICE %u\nRING %u\nALARM %u\nNOTIFICATION %u\n",
 		DPX_DIR_OUTPUT, DPX_DIR_INPUT, DPX_USAGE_MEDIA, DPX_USAGE_VOICE, DPX_USAGE_RING,
 		DPX_USAGE_ALARM, DPX_USAGE_NOTIFICATION);
 	printf("EINVAL %u\nELIMIT %u\nEUNSUPPORTED %u\nEINTERNAL %u\n",
 		DPX_ERR_INVALID, DPX_ERR_LIMIT, DPX_ERR_UNSUPPORTED, DPX_ERR_INTERNAL);
-	printf("OPENSIZE %u\nOPENEDSIZE %u\nERRMAX %u\nMAXMSG %u\n",
-		DPX_CTL_OPEN_SIZE, DPX_CTL_OPENED_SIZE, DPX_CTL_ERROR_MAX_LEN, DPX_CTL_MAX_MSG_SIZE);
+	printf("OPENSIZE %u\nOPENEDSIZE %u\nERRMAX %u\nMAXMSG %u\nROUTESIZE %u\n",
+		DPX_CTL_OPEN_SIZE, DPX_CTL_OPENED_SIZE, DPX_CTL_ERROR_MAX_LEN, DPX_CTL_MAX_MSG_SIZE, DPX_CTL_ROUTE_SIZE);
 	return 0;
 }
 `
@@ -78,11 +82,13 @@ int main(void) {
 	errPkt := AppendError(nil, fmt.Errorf("%w: full", ErrLimit))
 	want := map[string]string{
 		"open": hex.EncodeToString(open), "opened": hex.EncodeToString(opened), "error": hex.EncodeToString(errPkt),
+		"route": hex.EncodeToString(AppendRoute(nil, Route{Devices: 0x4000002})),
 	}
 	for k, v := range map[string]int{
 		"OUTPUT": int(Output), "INPUT": int(Input), "MEDIA": int(UsageMedia), "VOICE": int(UsageVoice),
 		"RING": int(UsageRing), "ALARM": int(UsageAlarm), "NOTIFICATION": int(UsageNotification),
 		"OPENSIZE": OpenSize, "OPENEDSIZE": OpenedSize, "ERRMAX": ErrorMaxLen, "MAXMSG": MaxMsgSize,
+		"ROUTESIZE": RouteSize,
 	} {
 		want[k] = strconv.Itoa(v)
 	}

@@ -9,6 +9,8 @@
  * client -> server  dpx_ctl_open; the connection then belongs to the stream
  * server -> client  dpx_ctl_opened with the ring memfd and the pacing
  *                   eventfd as SCM_RIGHTS (in that order), or dpx_ctl_error
+ * client -> server  dpx_ctl_route, any time after opened: the route Android
+ *                   asked for (no answer)
  */
 #ifndef DROIDPLEX_AUDIO_CTL_H
 #define DROIDPLEX_AUDIO_CTL_H
@@ -19,6 +21,7 @@
 #define DPX_OP_OPEN   1u
 #define DPX_OP_OPENED 2u
 #define DPX_OP_ERROR  3u
+#define DPX_OP_ROUTE  4u
 
 #define DPX_DIR_OUTPUT 1u /* the shim writes, the server plays */
 #define DPX_DIR_INPUT  2u /* the server writes, the shim reads */
@@ -39,6 +42,7 @@
 #define DPX_CTL_OPENED_SIZE   32u
 #define DPX_CTL_ERROR_MAX_LEN 200u
 #define DPX_CTL_MAX_MSG_SIZE  (4u + DPX_CTL_ERROR_MAX_LEN)
+#define DPX_CTL_ROUTE_SIZE    8u
 
 struct dpx_ctl_open {
 	uint8_t op;           /*  0 DPX_OP_OPEN */
@@ -72,6 +76,13 @@ struct dpx_ctl_error {
 	char text[DPX_CTL_ERROR_MAX_LEN]; /* 4 not NUL-terminated */
 };
 
+struct dpx_ctl_route {
+	uint8_t op;          /* 0 DPX_OP_ROUTE */
+	uint8_t reserved[3]; /* 1 */
+	uint32_t devices;    /* 4 audio_devices_t of set_parameters("routing=N"); 0 withdraws */
+};
+
+_Static_assert(sizeof(struct dpx_ctl_route) == DPX_CTL_ROUTE_SIZE, "dpx_ctl_route size");
 _Static_assert(sizeof(struct dpx_ctl_open) == DPX_CTL_OPEN_SIZE, "dpx_ctl_open size");
 _Static_assert(sizeof(struct dpx_ctl_opened) == DPX_CTL_OPENED_SIZE, "dpx_ctl_opened size");
 _Static_assert(sizeof(struct dpx_ctl_error) == DPX_CTL_MAX_MSG_SIZE, "dpx_ctl_error size");
