@@ -45,6 +45,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	r.Add(func() { snk.Close() })
 	srv := NewServer(eng, cfg.RingPeriods, log)
+	srv.route = pol.ShimRoute
 	r.Add(func() { srv.Close() })
 	for _, n := range cfg.Containers {
 		p := cfg.SocketPath(n)

@@ -31,6 +31,9 @@ type Server struct {
 	streams   map[*Stream]*stream
 	wg        sync.WaitGroup
 	stop      chan struct{}
+	// route receives the routes shims ask for (wire.Route); nil ignores
+	// them. Set before Listen (policy_run.go).
+	route func(container string, devices uint32)
 }
 
 // NewServer returns a server adding streams to eng. A stream's ring holds
@@ -199,10 +202,14 @@ func (s *Server) hold(conn *net.UnixConn, st *stream) string {
 	var b [wire.MaxMsgSize]byte
 	for {
 		conn.SetReadDeadline(time.Now().Add(time.Second))
-		_, _, err := unixsock.RecvFds(conn, b[:], 0)
+		n, _, err := unixsock.RecvFds(conn, b[:], 0)
 		var ne net.Error
 		switch {
 		case err == nil:
+			if m, err := wire.DecodeRoute(b[:n]); err == nil && s.route != nil {
+				s.route(st.s.c.name, m.Devices)
+				continue
+			}
 			return "unexpected message"
 		case errors.As(err, &ne) && ne.Timeout():
 			if st.s.Broken() {
