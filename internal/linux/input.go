@@ -118,25 +118,30 @@ func UinputSetPhys(fd int, phys string) error {
 	return IoctlPtr(fd, ioc(iocWrite, 'U', uiSetPhys, unsafe.Sizeof(uintptr(0))), unsafe.Pointer(b))
 }
 
+// uinputSetup is struct uinput_setup.
+type uinputSetup struct {
+	ID        InputID
+	Name      [80]byte
+	FFEffects uint32
+}
+
+// uinputAbsSetup is struct uinput_abs_setup.
+type uinputAbsSetup struct {
+	Code uint16
+	_    uint16
+	Abs  InputAbsInfo
+}
+
 // UinputSetup sets name and ids (UI_DEV_SETUP).
 func UinputSetup(fd int, name string, id InputID) error {
-	var s struct {
-		ID        InputID
-		Name      [80]byte
-		FFEffects uint32
-	}
-	s.ID = id
+	s := uinputSetup{ID: id}
 	copy(s.Name[:79], name)
 	return IoctlPtr(fd, ioc(iocWrite, 'U', 3, unsafe.Sizeof(s)), unsafe.Pointer(&s))
 }
 
 // UinputAbsSetup sets axis code's range and resolution (UI_ABS_SETUP).
 func UinputAbsSetup(fd int, code uint16, a InputAbsInfo) error {
-	s := struct {
-		Code uint16
-		_    uint16
-		Abs  InputAbsInfo
-	}{Code: code, Abs: a}
+	s := uinputAbsSetup{Code: code, Abs: a}
 	return IoctlPtr(fd, ioc(iocWrite, 'U', 4, unsafe.Sizeof(s)), unsafe.Pointer(&s))
 }
 
