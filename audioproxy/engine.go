@@ -41,8 +41,8 @@ type Engine struct {
 	epoch atomic.Uint64
 	mixed atomic.Uint64
 	calls atomic.Uint64
-	// waking is the stream whose peer the callback is waking right now.
-	waking atomic.Pointer[Stream]
+	// waking marks the stream whose peer the callback is waking right now.
+	waking wakeMarker
 	t0     time.Time
 	mono0  int64
 
@@ -163,6 +163,37 @@ func (e *Engine) Detach(s *Stream) {
 	e.quiesce()
 	s.c.under.Add(s.under.Load()) // the container's count outlives the stream
 	e.pol.changed()
+}
+
+// wakeMarker records the wake-up in progress in the callback, for the
+// server's watchdog: Store is called by the callback around every wake,
+// Load only by the watchdog goroutine.
+type wakeMarker struct {
+	s       atomic.Pointer[Stream]
+	seq     atomic.Uint64
+	lastSeq uint64 // the watchdog's
+}
+
+// Store marks a wake of s starting (or, with nil, the wake ending).
+func (w *wakeMarker) Store(s *Stream) {
+	if s != nil {
+		w.seq.Add(1)
+	}
+	w.s.Store(s)
+}
+
+// Load returns the stream being woken if that same wake was already in
+// progress at the previous Load, and nil otherwise: the callback made
+// progress in between. Two Loads returning one stream therefore span a wake
+// that has lasted a whole watchdog period.
+func (w *wakeMarker) Load() *Stream {
+	q := w.seq.Load()
+	s := w.s.Load()
+	if q != w.lastSeq {
+		w.lastSeq = q
+		return nil
+	}
+	return s
 }
 
 // quiesce waits until any callback that may have loaded an older table ends.

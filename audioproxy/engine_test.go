@@ -304,3 +304,27 @@ func TestFakeSinkTranscript(t *testing.T) {
 		t.Fatalf("mixed %d", e.FramesMixed())
 	}
 }
+
+// TestWakeMarker: the watchdog sees a stream only when one wake has lasted
+// across two of its looks, never for distinct wakes of the same stream.
+func TestWakeMarker(t *testing.T) {
+	var w wakeMarker
+	s := &Stream{}
+	if w.Load() != nil {
+		t.Fatal("idle marker reported a stream")
+	}
+	for range 5 { // distinct wakes of s, each seen by the watchdog
+		w.Store(s)
+		if w.Load() != nil {
+			t.Fatal("a new wake was reported as stuck")
+		}
+		w.Store(nil)
+	}
+	w.Store(s) // a wake that never returns
+	if w.Load() != nil {
+		t.Fatal("stuck too early")
+	}
+	if w.Load() != s || w.Load() != s {
+		t.Fatal("a wake in progress across looks was not reported")
+	}
+}

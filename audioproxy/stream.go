@@ -67,7 +67,7 @@ type Stream struct {
 	dir    wire.Direction
 	usage  wire.Usage
 	waker  Waker
-	waking *atomic.Pointer[Stream] // the engine's wake-in-progress marker
+	waking *wakeMarker // the engine's wake-in-progress marker
 	pos    uint64
 	ramp   mix.Ramp
 
