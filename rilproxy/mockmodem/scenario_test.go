@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -126,4 +128,23 @@ func ExampleParseScenario() {
 	s, err := ParseScenario(strings.NewReader("call-in +15551234\nsms-in +15551234 \"running late\""))
 	fmt.Println(len(s), s[1].Args[1], err)
 	// Output: 2 running late <nil>
+}
+
+// TestScenarioFiles parses the example scenarios shipped in testdata.
+func TestScenarioFiles(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.scenario")
+	if len(files) < 2 {
+		t.Fatalf("example scenarios missing: %v", files)
+	}
+	for _, f := range files {
+		r, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := ParseScenario(r)
+		r.Close()
+		if err != nil || len(s) < 5 {
+			t.Errorf("%s: %d steps, %v", f, len(s), err)
+		}
+	}
 }
