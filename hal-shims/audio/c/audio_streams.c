@@ -76,8 +76,10 @@ static int out_set_parameters(struct audio_stream *s, const char *kv)
 		unsigned long d = strtoul(v, &end, 0);
 		if (end == v || *end)
 			return -EINVAL;
-		if (d != 0)
+		if (d != 0) {
 			out_of(s)->devices = (audio_devices_t)d;
+			dpx_stream_route(&out_of(s)->st, (uint32_t)d); /* the server's policy decides */
+		}
 	}
 	return 0; /* unknown keys are ignored, as the contract allows */
 }

@@ -82,6 +82,16 @@ static int check_reply(struct dpx_stream *s, const struct dpx_ctl_opened *m, int
 	return 0;
 }
 
+/* dpx_send_route sends the remembered route on the connection, without
+ * blocking; the caller holds s->lock. A full socket loses it (the server
+ * keeps the last one it got). */
+void dpx_send_route(struct dpx_stream *s)
+{
+	struct dpx_ctl_route m = {.op = DPX_OP_ROUTE, .devices = s->route};
+	if (s->sock >= 0)
+		(void)send(s->sock, &m, sizeof m, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
 int dpx_stream_connect(struct dpx_stream *s, long timeout_us)
 {
 	int fds[2] = {-1, -1}, nfds = 0, err;
@@ -153,6 +163,8 @@ int dpx_stream_connect(struct dpx_stream *s, long timeout_us)
 	s->dev_period = m.ok.period;
 	s->pos = s->cfg.dir == DPX_DIR_INPUT ? __atomic_load_n(&h->write_pos, __ATOMIC_ACQUIRE) : 0;
 	s->seen_ns = 0;
+	if (s->route_set)
+		dpx_send_route(s);
 	pthread_mutex_unlock(&s->lock);
 	s->last_error = 0;
 	return 0;

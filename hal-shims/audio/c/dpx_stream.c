@@ -290,6 +290,16 @@ ssize_t dpx_stream_read(struct dpx_stream *s, void *buf, size_t bytes)
 	return (ssize_t)(total * s->frame_bytes);
 }
 
+void dpx_stream_route(struct dpx_stream *s, uint32_t devices)
+{
+	pthread_mutex_lock(&s->lock);
+	s->route = devices;
+	s->route_set = 1;
+	if (s->hdr)
+		dpx_send_route(s);
+	pthread_mutex_unlock(&s->lock);
+}
+
 void dpx_stream_standby(struct dpx_stream *s)
 {
 	if (s->hdr)

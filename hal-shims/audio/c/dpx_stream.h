@@ -50,6 +50,8 @@ struct dpx_stream {
 	int64_t last_try_ns;
 	uint64_t reconnects;
 	int last_error; /* errno-style reason of the last failed connect, for logs */
+	uint32_t route; /* audio_devices_t Android last asked for; under lock */
+	int route_set;
 };
 
 /* dpx_stream_init fills s and tries to connect once; it never fails for a
@@ -73,6 +75,11 @@ ssize_t dpx_stream_write(struct dpx_stream *s, const void *buf, size_t bytes);
  * there; silence at the local clock's pace while the server is gone. */
 ssize_t dpx_stream_read(struct dpx_stream *s, void *buf, size_t bytes);
 
+/* dpx_stream_route tells the server which output devices Android routed
+ * the stream to (set_parameters "routing="), now if connected and again
+ * after every reconnection. Never blocks. */
+void dpx_stream_route(struct dpx_stream *s, uint32_t devices);
+
 /* dpx_stream_standby says playback paused: gaps are no longer underruns. */
 void dpx_stream_standby(struct dpx_stream *s);
 
@@ -90,6 +97,9 @@ uint32_t dpx_stream_latency_frames(struct dpx_stream *s);
  * socket operation bounded by timeout_us; 0 or -errno. Used by
  * dpx_stream.c only. */
 int dpx_stream_connect(struct dpx_stream *s, long timeout_us);
+
+/* dpx_send_route sends s->route now (dpx_connect.c); s->lock held. */
+void dpx_send_route(struct dpx_stream *s);
 
 /* dpx_now_ns returns CLOCK_MONOTONIC in nanoseconds. */
 int64_t dpx_now_ns(void);

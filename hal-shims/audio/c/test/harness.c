@@ -148,37 +148,60 @@ static void position(struct audio_stream_out *out, uint64_t *f, int64_t *ns)
 	*ns = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* device_frames asks audioproxyd's HTTP API (socket $DPX_API_SOCKET) how
- * many frames its device has played, and when (the midpoint of the request).
- * Returns 0 if it cannot. */
-static int device_frames(uint64_t *frames, int64_t *ns)
+/* api_get fetches path from audioproxyd's HTTP API (socket $DPX_API_SOCKET)
+ * into buf and returns the midpoint time of the request, 0 on failure. */
+static int64_t api_get(const char *path, char *buf, size_t len)
 {
-	const char *path = getenv("DPX_API_SOCKET");
+	const char *sock = getenv("DPX_API_SOCKET");
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	if (!path || strlen(path) >= sizeof sa.sun_path)
+	if (!sock || strlen(sock) >= sizeof sa.sun_path || len == 0)
 		return 0;
-	strcpy(sa.sun_path, path);
+	strcpy(sa.sun_path, sock);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return 0;
-	char buf[8192];
+	char req[256];
+	snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: unix\r\n\r\n", path);
 	size_t n = 0;
 	int64_t t0 = now_ns();
-	const char *req = "GET /v1/status HTTP/1.0\r\nHost: unix\r\n\r\n";
 	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 && write(fd, req, strlen(req)) == (ssize_t)strlen(req)) {
 		ssize_t r;
-		while (n < sizeof buf - 1 && (r = read(fd, buf + n, sizeof buf - 1 - n)) > 0)
+		while (n < len - 1 && (r = read(fd, buf + n, len - 1 - n)) > 0)
 			n += (size_t)r;
 	}
 	int64_t t1 = now_ns();
 	close(fd);
 	buf[n] = 0;
+	return n ? t0 + (t1 - t0) / 2 : 0;
+}
+
+/* device_frames asks audioproxyd how many frames its device has played,
+ * and when. Returns 0 if it cannot. */
+static int device_frames(uint64_t *frames, int64_t *ns)
+{
+	char buf[8192];
+	int64_t t = api_get("/v1/status", buf, sizeof buf);
 	char *p = strstr(buf, "\"frames_mixed\":");
-	if (!p)
+	if (!t || !p)
 		return 0;
 	*frames = strtoull(p + strlen("\"frames_mixed\":"), NULL, 10);
-	*ns = t0 + (t1 - t0) / 2;
+	*ns = t;
 	return 1;
+}
+
+/* policy_route waits (up to 5 s) until audioproxyd's policy says container
+ * t asked for route, as the shim's set_parameters("routing=") told it. */
+static int policy_route(const char *route)
+{
+	char want[64], buf[8192];
+	snprintf(want, sizeof want, "\"requested\":{\"t\":\"%s\"}", route);
+	for (int i = 0; i < 500; i++) {
+		if (api_get("/v1/policy", buf, sizeof buf) && strstr(buf, want))
+			return 1;
+		usleep(10000);
+	}
+	printf("policy status: %s\n", buf);
+	return 0;
 }
 
 static void device_contract(struct audio_hw_device *dev)
@@ -211,6 +234,7 @@ static int play(const char *so, double seconds)
 	          c->get_format(c) == AUDIO_FORMAT_PCM_16_BIT, "stream format\n");
 	CHECK(bytes >= 48 * 20 * 4 && bytes % 64 == 0, "buffer of %zu bytes: want >= 20 ms, 16-frame multiple\n", bytes);
 	CHECK(c->set_parameters(c, "routing=2") == 0, "set_parameters routing\n");
+	CHECK(policy_route("speaker"), "the server's policy did not get routing=2 (speaker)\n");
 	char *p = c->get_parameters(c, "routing");
 	CHECK(p && strcmp(p, "routing=2") == 0, "get_parameters routing: %s\n", p ? p : "(null)");
 	free(p);
@@ -340,6 +364,8 @@ static int reconnect(const char *so)
 	uint64_t ph = 0, last = 0;
 	int64_t worst = 0, again = 0;
 	int was_up = connected(c), saw_down = 0, writes_down = 0, up_after = 0, opened_down = 0;
+	CHECK(c->set_parameters(c, "routing=1") == 0, "set_parameters routing\n");
+	CHECK(policy_route("earpiece"), "the server's policy did not get routing=1 (earpiece)\n");
 	pthread_t t;
 	pthread_create(&t, NULL, chaos, NULL);
 	for (;;) {
@@ -385,6 +411,7 @@ static int reconnect(const char *so)
 	CHECK(worst < 2 * period, "a write blocked %.2f ms with the server gone\n", (double)worst / 1e6);
 	CHECK(opened_down, "no stream opened while the server was gone\n");
 	CHECK(up_after >= 25, "no reconnection within 5 s of the restart\n");
+	CHECK(policy_route("earpiece"), "the route was not sent again to the restarted server\n");
 	dev->close_output_stream(dev, out);
 	free(buf);
 	close_device(dev, h);
