@@ -169,6 +169,7 @@ type Error struct {
 	path []pathElem
 }
 
+// Error renders "line N: key: message".
 func (e *Error) Error() string {
 	var b strings.Builder
 	if e.Line > 0 {
@@ -187,6 +188,7 @@ func (e *Error) Is(target error) bool { return target == ErrInvalid }
 // Errors is several validation problems, in file order.
 type Errors []*Error
 
+// Error joins the problems with "; ".
 func (es Errors) Error() string {
 	s := make([]string, len(es))
 	for i, e := range es {
