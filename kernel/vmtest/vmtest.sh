@@ -3,7 +3,11 @@
 # Debian's own kernel (fetched as a .deb and unpacked, never installed),
 # with a tiny busybox initramfs that loads evdev, uinput and binder_linux.
 #
-#   kernel/vmtest/vmtest.sh [GO-PACKAGE-PATTERN...]   (default: ./inputproxy/... ./kernel/...)
+#   kernel/vmtest/vmtest.sh [GO-PACKAGE-PATTERN...]
+#
+# Default packages: ./inputproxy/... ./kernel/... and every package whose
+# tests mention "make vmtest" or DROIDPLEX_IN_VM (they must build with
+# CGO_ENABLED=0).
 #
 # Each package with tests becomes one static test binary (CGO_ENABLED=0).
 # Inside the VM every binary runs with DROIDPLEX_IN_VM=1 and
@@ -67,8 +71,12 @@ fi
 B=$(mktemp -d)
 trap 'cp "$B/serial.log" "$CACHE/last-serial.log" 2>/dev/null; rm -rf "$B"' EXIT
 mkdir -p "$B/root/tests"
-[ $# -gt 0 ] || set -- ./inputproxy/... ./kernel/...
-pkgs=$(go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' "$@")
+if [ $# -eq 0 ]; then
+  # inputproxy and kernel, plus any package whose tests say they need the VM.
+  set -- ./inputproxy/... ./kernel/... $(grep -rlE --include='*_test.go' 'make vmtest|DROIDPLEX_IN_VM' . 2>/dev/null \
+    | grep -v '^\./\.' | xargs -r -n1 dirname | sort -u)
+fi
+pkgs=$(go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' "$@" | sort -u)
 [ -n "$pkgs" ] || { log "no test packages in $*"; exit 1; }
 for p in $pkgs; do
   CGO_ENABLED=0 go test -c -o "$B/root/tests/$(echo "$p" | tr / _).test" "$p"
