@@ -23,11 +23,11 @@ type Backend struct {
 	Sysfs  string // default /sys
 }
 
-func (b *Backend) dir() string    { return cmp(b.Dir, "/dev/input") }
-func (b *Backend) uinput() string { return cmp(b.Uinput, "/dev/uinput") }
-func (b *Backend) sysfs() string  { return cmp(b.Sysfs, "/sys") }
+func (b *Backend) dir() string    { return orDefault(b.Dir, "/dev/input") }
+func (b *Backend) uinput() string { return orDefault(b.Uinput, "/dev/uinput") }
+func (b *Backend) sysfs() string  { return orDefault(b.Sysfs, "/sys") }
 
-func cmp(s, def string) string {
+func orDefault(s, def string) string {
 	if s == "" {
 		return def
 	}
