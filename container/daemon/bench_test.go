@@ -168,7 +168,7 @@ func BenchmarkDroidplexdRSS(b *testing.B) {
 		}
 	}
 	sock := e.dir + "/d.sock"
-	cmd := exec.Command(bin, "--config", e.cfgPath, "--socket", sock, "--stop-on-exit")
+	cmd := exec.Command(bin, "--config", e.cfgPath, "--socket", sock, "--stop-on-exit", "--inputproxyd", "")
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
