@@ -228,7 +228,10 @@ func TestSwipeCancelledLiftsTheFinger(t *testing.T) {
 	r, b, _, _ := setup(t, inputproxy.RouterConfig{})
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
-		b.WaitFor(t, "work/ts: ABS_MT_SLOT 9, ABS_MT_TRACKING_ID 16384")
+		// Cancel once the finger is down (polling: no t calls off the test goroutine).
+		for !strings.Contains(b.Transcript("work/ts:"), "ABS_MT_TRACKING_ID 16384") {
+			time.Sleep(time.Millisecond)
+		}
 		cancel()
 	}()
 	if err := r.Swipe(ctx, "work", 0, 0, 1000, 1000, 10*time.Second); !errors.Is(err, context.Canceled) {
