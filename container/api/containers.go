@@ -46,12 +46,14 @@ func ContainerRoutes(m Manager) func(*http.ServeMux) {
 		})
 		mux.HandleFunc("POST /v1/containers/{name}/{action}", func(w http.ResponseWriter, r *http.Request) {
 			name, action := r.PathValue("name"), r.PathValue("action")
+			// A client that goes away does not abort a start or stop half way.
+			ctx := context.WithoutCancel(r.Context())
 			if !m.Exists(name) {
 				ctlhttp.WriteError(w, http.StatusNotFound, fmt.Errorf("%q: %w", name, ErrUnknownContainer))
 				return
 			}
 			if action == "ensure" {
-				res, err := m.Ensure(r.Context(), name)
+				res, err := m.Ensure(ctx, name)
 				if err != nil {
 					ctlhttp.WriteError(w, errorCode(err), err)
 					return
@@ -59,7 +61,7 @@ func ContainerRoutes(m Manager) func(*http.ServeMux) {
 				ctlhttp.WriteJSON(w, http.StatusOK, res)
 				return
 			}
-			if err := m.Act(r.Context(), name, wire.Action(action)); err != nil {
+			if err := m.Act(ctx, name, wire.Action(action)); err != nil {
 				ctlhttp.WriteError(w, errorCode(err), err)
 				return
 			}

@@ -143,3 +143,33 @@ func TestSwitchReachesSubscriber(t *testing.T) {
 		t.Fatal("switch to an unknown container accepted")
 	}
 }
+
+// TestClientVanishingMidStart: the start goes on to the end when the client
+// that asked for it goes away.
+func TestClientVanishingMidStart(t *testing.T) {
+	_, c, rt := serveManager(t)
+	entered, release := make(chan struct{}), make(chan struct{})
+	rt.StartErr = func(string) error {
+		close(entered)
+		<-release
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ctlhttp.Do(ctx, c.HTTP(), "POST", "/v1/containers/work/ensure", nil, nil) }()
+	<-entered
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("client err = %v", err)
+	}
+	close(release)
+	for deadline := time.Now().Add(10 * time.Second); rt.Running("work") == nil; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the start was abandoned with its client")
+		}
+	}
+	var info wire.ContainerInfo
+	if err := ctlhttp.Do(context.Background(), c.HTTP(), "GET", "/v1/containers/work", nil, &info); err != nil || info.Pid == 0 {
+		t.Fatalf("status %+v, %v", info, err)
+	}
+}
