@@ -27,7 +27,7 @@ func newAudioCmd() *cobra.Command {
 	socket := wire.DefaultAPISocket
 	cmd := &cobra.Command{
 		Use:   "audio",
-		Short: "Audio: per-container volume and mute, status, recording, test tones (audioproxyd)",
+		Short: "Audio: per-container volume and mute, status, recording, test tones, policy (audioproxyd)",
 	}
 	cmd.PersistentFlags().StringVar(&socket, "socket", socket, "audioproxyd's API socket")
 	client := func() *http.Client { return ctlhttp.NewClient(socket) }
@@ -99,6 +99,7 @@ func newAudioCmd() *cobra.Command {
 		},
 	})
 	cmd.AddCommand(newAudioRecordCmd(client), newPlayToneCmd())
+	cmd.AddCommand(newAudioPolicyCmds(client)...) // audiopolicy.go
 	return cmd
 }
 
