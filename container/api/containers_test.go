@@ -163,13 +163,16 @@ func TestClientVanishingMidStart(t *testing.T) {
 		t.Fatalf("client err = %v", err)
 	}
 	close(release)
-	for deadline := time.Now().Add(10 * time.Second); rt.Running("work") == nil; time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the start was abandoned with its client")
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		var info wire.ContainerInfo
+		if err := ctlhttp.Do(context.Background(), c.HTTP(), "GET", "/v1/containers/work", nil, &info); err != nil {
+			t.Fatal(err)
 		}
-	}
-	var info wire.ContainerInfo
-	if err := ctlhttp.Do(context.Background(), c.HTTP(), "GET", "/v1/containers/work", nil, &info); err != nil || info.Pid == 0 {
-		t.Fatalf("status %+v, %v", info, err)
+		if info.State == wire.StateRunning && info.Pid != 0 && rt.Running("work") != nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the start was abandoned with its client: %+v", info)
+		}
 	}
 }
