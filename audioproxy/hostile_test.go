@@ -1,0 +1,146 @@
+package audioproxy
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"droidplex/audioproxy/wire"
+	audioshim "droidplex/hal-shims/audio"
+	"droidplex/internal/linux"
+	"droidplex/internal/unixsock"
+)
+
+func TestBadRequests(t *testing.T) {
+	ts := startServer(t, 2)
+	_, err := audioshim.Open(audioshim.Config{Path: ts.sock["work"], Usage: wire.UsageMedia,
+		Params: wire.Params{Rate: 44100, Channels: 2, Format: wire.FormatS16}})
+	if !errors.Is(err, wire.ErrUnsupported) || !strings.Contains(err.Error(), "48000 Hz") {
+		t.Fatalf("wrong format: %v", err)
+	}
+	for _, tc := range []struct {
+		name string
+		msg  []byte
+		fds  bool
+	}{
+		{"garbage", []byte("hello"), false},
+		{"oversized", make([]byte, 4096), false},
+		{"bad usage", wire.AppendOpen(nil, wire.Open{Dir: wire.Output, Params: testDev.Params}), false},
+		{"descriptors attached", wire.AppendOpen(nil, wire.Open{Dir: wire.Output, Usage: 1, Params: testDev.Params}), true},
+	} {
+		conn, err := unixsock.Dial(unixsock.SeqPacket, ts.sock["work"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.fds {
+			err = unixsock.SendFds(conn, tc.msg, os.Stdin, os.Stdout)
+		} else {
+			_, err = conn.Write(tc.msg)
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		buf := make([]byte, wire.MaxMsgSize)
+		n, files, _ := unixsock.RecvFds(conn, buf, 2)
+		if len(files) != 0 {
+			t.Fatalf("%s: got descriptors", tc.name)
+		}
+		if n > 0 {
+			if _, err := wire.DecodeReply(buf[:n]); err == nil {
+				t.Fatalf("%s: accepted", tc.name)
+			}
+		}
+		conn.Close()
+	}
+	if len(ts.eng.Streams(nil)) != 0 {
+		t.Fatal("a refused request left a stream")
+	}
+}
+
+// TestLyingClientOnlyHurtsItself: a client writes a write position beyond
+// its ring; the server marks it broken and closes it, while another
+// container's stream keeps playing without underruns.
+func TestLyingClientOnlyHurtsItself(t *testing.T) {
+	ts := startServer(t, 4)
+	good, err := ts.open(t, "personal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer good.Close()
+	conn, mf, ef := rawOpen(t, ts.sock["work"])
+	defer conn.Close()
+	ef.Close()
+	mem, err := linux.Mmap(mf, 0, 4096, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	mf.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer linux.Munmap(mem)
+	k := 0
+	good.Write(tone(440, 0.5, 960, &k))
+	// Lie: write position far beyond the ring, geometry fields scribbled.
+	for _, off := range []int{wire.OffCapacity, wire.OffFrameBytes, wire.OffWritePos, wire.OffWritePos + 4, wire.OffReadPos} {
+		mem[off], mem[off+1], mem[off+2], mem[off+3] = 0xff, 0xff, 0xff, 0x7f
+	}
+	for range 25 {
+		good.Write(tone(440, 0.5, 960, &k))
+	}
+	good.Standby() // the test stops writing now; what follows is not an underrun
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if n, err := conn.Read(make([]byte, 16)); n != 0 || err == nil {
+		t.Fatalf("server kept the lying stream: %d, %v", n, err)
+	}
+	waitFor(t, "the lying stream to be freed", func() bool { return len(ts.eng.Streams(ts.eng.Container("work"))) == 0 })
+	gs := ts.eng.Streams(ts.eng.Container("personal"))
+	if len(gs) != 1 || gs[0].Underruns() != 0 || gs[0].Broken() {
+		t.Fatalf("good stream affected: %d streams, %d underruns", len(gs), gs[0].Underruns())
+	}
+}
+
+// TestClientBlockingItsEventfdIsDropped: a client that switches the shared
+// eventfd to blocking mode (so that a wake-up from the device callback
+// could block) loses its stream; nobody else is affected.
+func TestClientBlockingItsEventfdIsDropped(t *testing.T) {
+	ts := startServer(t, 4)
+	good, err := ts.open(t, "personal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer good.Close()
+	conn, mf, ef := rawOpen(t, ts.sock["work"])
+	defer conn.Close()
+	defer ef.Close()
+	mem, err := linux.Mmap(mf, 0, 16384, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	mf.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer linux.Munmap(mem)
+	rc, _ := ef.SyscallConn()
+	rc.Control(func(fd uintptr) { syscall.SetNonblock(int(fd), false) })
+	ring, err := wire.Attach(mem, wire.Geometry{Capacity: 16 * 240, Params: testDev.Params, Period: 240})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ring.SetWritePos(960) // data to consume, and a waiting writer to wake
+	ring.SetFlags(wire.FlagWaiting)
+	k := 0
+	good.Write(tone(440, 0.5, 960, &k))
+	good.Standby() // the test waits now; that is not an underrun
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if n, err := conn.Read(make([]byte, 16)); n != 0 || err == nil {
+		t.Fatalf("server kept the stream: %d, %v", n, err)
+	}
+	for range 10 {
+		good.Write(tone(440, 0.5, 960, &k))
+	}
+	good.Standby()
+	if gs := ts.eng.Streams(ts.eng.Container("personal")); len(gs) != 1 || gs[0].Underruns() != 0 {
+		t.Fatal("good stream affected")
+	}
+}
