@@ -58,6 +58,7 @@ Flags:
 	scenario := fs.String("scenario", "", "run this mock-modem scenario file once the sockets are up")
 	fs.DurationVar(&cfg.Modem.AlertAfter, "alert-after", cfg.Modem.AlertAfter, "an outgoing call rings (ALERTING) this long after DIALING")
 	fs.DurationVar(&cfg.Modem.AnswerAfter, "answer-after", 0, "the far end answers this long after ringing (0: only on answer-remote)")
+	fs.BoolVar(&cfg.Modem.WakeAcks, "wake-acks", false, "mock modem acts as libril 7 with a vendor RIL >= 13: type 2/3 responses, type 4 indications, 800 acks expected")
 	debug := fs.Bool("debug", false, "log every client connection")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	_ = fs.Parse(os.Args[1:])

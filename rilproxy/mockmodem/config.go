@@ -34,6 +34,13 @@ type Config struct {
 	// (oFono loses a USSD answer that arrives in the same read as the
 	// SEND_USSD response: its USSD state is still idle then.)
 	NetworkDelay time.Duration
+	// WakeAcks makes the modem behave like libril 7 with a vendor RIL of
+	// version 13 or later: every response is preceded by an early ack
+	// (type 2) and sent as type 3, every WAKE_PARTIAL indication as type 4,
+	// and clients are expected to answer those with request 800. Legacy
+	// clients such as oFono 1.31 lose type-3 responses (reference ril.md
+	// 1.4), so this is for testing what sits between such a modem and them.
+	WakeAcks bool
 	// QueueLen bounds the records waiting to be written to one client;
 	// a client that lets more pile up is a slow reader and is disconnected.
 	// Default 256.
@@ -84,6 +91,7 @@ func (c Config) withDefaults() Config {
 		d.AlertAfter = c.AlertAfter
 	}
 	d.AnswerAfter = c.AnswerAfter
+	d.WakeAcks = c.WakeAcks
 	if c.NetworkDelay != 0 {
 		d.NetworkDelay = c.NetworkDelay
 	}

@@ -38,6 +38,7 @@ type Modem struct {
 	sent         []SentSMS
 	ussd         []string
 	data         []DataCall
+	acks         int // requests 800 received
 }
 
 type call struct {
@@ -254,11 +255,18 @@ func (m *Modem) send(c *client, body []byte) {
 
 func (m *Modem) respond(c *client, serial int32, e parcel.Errno, payload []byte) {
 	c.buf = parcel.AppendResponse(c.buf[:0], serial, e, payload)
+	if m.cfg.WakeAcks {
+		m.send(c, parcel.AppendInt32(parcel.AppendInt32(nil, int32(parcel.SolicitedAck)), serial))
+		parcel.SetResponseType(c.buf, parcel.SolicitedAckExp)
+	}
 	m.send(c, c.buf)
 }
 
 func (m *Modem) unsolTo(c *client, id parcel.UnsolID, payload []byte) {
 	c.buf = parcel.AppendUnsol(c.buf[:0], id, payload)
+	if m.cfg.WakeAcks && id.Wakes() {
+		parcel.SetResponseType(c.buf, parcel.UnsolicitedAckExp)
+	}
 	m.send(c, c.buf)
 }
 

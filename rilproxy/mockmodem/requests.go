@@ -14,7 +14,9 @@ const (
 // handle answers one request. mu held.
 func (m *Modem) handle(c *client, req parcel.Request) {
 	if req.ID == parcel.ReqResponseAcknowledgement {
-		return // libril: releases its wakelock, answers nothing
+		m.acks++ // libril: releases its wakelock, answers nothing
+		m.bump()
+		return
 	}
 	if !req.ID.Known() {
 		// libril processCommandBuffer: an id outside the table gets GENERIC_FAILURE.

@@ -103,7 +103,8 @@ func (m *Modem) Status() Status {
 func (m *Modem) statusLocked() Status {
 	st := Status{Radio: "off", Clients: len(m.clients), Registration: regName(m.reg), Signal: m.signal,
 		Calls: []CallStatus{}, Mute: m.mute, DTMF: string(m.dtmf), SMSSent: append([]SentSMS{}, m.sent...),
-		SMSWaiting: len(m.smsQueue), USSDSent: append([]string{}, m.ussd...), DataCalls: append([]DataCall{}, m.data...)}
+		SMSWaiting: len(m.smsQueue), USSDSent: append([]string{}, m.ussd...), DataCalls: append([]DataCall{}, m.data...),
+		AcksReceived: m.acks}
 	if m.radio == parcel.RadioOn {
 		st.Radio = "on"
 	}

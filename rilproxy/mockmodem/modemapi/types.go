@@ -13,6 +13,7 @@ type Status struct {
 	SMSWaiting   int          `json:"sms_waiting"` // incoming messages not yet acknowledged
 	USSDSent     []string     `json:"ussd_sent"`   // USSD strings clients sent
 	DataCalls    []DataCall   `json:"data_calls"`
+	AcksReceived int          `json:"acks_received"` // RIL_RESPONSE_ACKNOWLEDGEMENT (800) requests
 }
 
 // CallStatus is one call. State is one of dialing, alerting, active,
