@@ -163,6 +163,7 @@ int dpx_stream_connect(struct dpx_stream *s, long timeout_us)
 	s->dev_period = m.ok.period;
 	s->pos = s->cfg.dir == DPX_DIR_INPUT ? __atomic_load_n(&h->write_pos, __ATOMIC_ACQUIRE) : 0;
 	s->seen_ns = 0;
+	s->conn_seen = 0;
 	if (s->route_set)
 		dpx_send_route(s);
 	pthread_mutex_unlock(&s->lock);

@@ -83,8 +83,10 @@ static void disconnect(struct dpx_stream *s)
 	if (s->hdr) {
 		uint64_t f;
 		int64_t t;
-		if (read_consumed(s->hdr, &f, &t))
-			s->base += f;
+		if (read_consumed(s->hdr, &f, &t) && f > s->conn_seen)
+			s->conn_seen = f;
+		s->base += s->conn_seen;
+		s->conn_seen = 0;
 		__atomic_and_fetch(&s->hdr->flags, ~DPX_FLAG_RUNNING, __ATOMIC_SEQ_CST);
 		munmap(s->hdr, s->map_size);
 		close(s->sock);
@@ -302,8 +304,10 @@ void dpx_stream_route(struct dpx_stream *s, uint32_t devices)
 
 void dpx_stream_standby(struct dpx_stream *s)
 {
+	pthread_mutex_lock(&s->lock);
 	if (s->hdr)
 		__atomic_and_fetch(&s->hdr->flags, ~DPX_FLAG_RUNNING, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&s->lock);
 }
 
 void dpx_stream_position(struct dpx_stream *s, uint64_t *frames, int64_t *ns)
@@ -311,13 +315,17 @@ void dpx_stream_position(struct dpx_stream *s, uint64_t *frames, int64_t *ns)
 	uint64_t f;
 	int64_t t;
 	pthread_mutex_lock(&s->lock);
-	if (s->hdr && read_consumed(s->hdr, &f, &t) && t != 0) {
+	if (s->hdr && read_consumed(s->hdr, &f, &t) && t != 0 && f >= s->conn_seen) {
+		s->conn_seen = f;
 		*frames = s->base + f;
 		*ns = t;
 	} else {
-		*frames = s->base;
+		*frames = s->base + s->conn_seen;
 		*ns = dpx_now_ns();
 	}
+	if (*frames < s->reported) /* a server that lies about what it consumed cannot move us back */
+		*frames = s->reported;
+	s->reported = *frames;
 	pthread_mutex_unlock(&s->lock);
 }
 

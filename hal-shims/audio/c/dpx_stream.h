@@ -46,6 +46,8 @@ struct dpx_stream {
 	int64_t seen_ns;   /* and when that was */
 
 	uint64_t base;      /* frames played on earlier connections and locally; under lock */
+	uint64_t conn_seen; /* the server's consumed count last read on this connection; under lock */
+	uint64_t reported;  /* the last position reported, which never goes back; under lock */
 	int64_t local_ns;   /* local clock deadline while disconnected */
 	int64_t last_try_ns;
 	uint64_t reconnects;
