@@ -3,9 +3,13 @@ package parcel
 import (
 	"bufio"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"droidplex/internal/testutil"
 )
 
 // TestIDTableMatchesTSV checks the generated table against the tsv taken
@@ -70,5 +74,26 @@ func TestIDNames(t *testing.T) {
 	}
 	if !UnsolNewSms.Wakes() || UnsolSignalStrength.Wakes() || ReqID(0).Known() || !ReqGetSimStatus.Known() {
 		t.Error("wake/known flags wrong")
+	}
+}
+
+// TestGeneratedTableUpToDate regenerates the table and compares it with the
+// committed ids_table.go.
+func TestGeneratedTableUpToDate(t *testing.T) {
+	testutil.RequireCmd(t, "go")
+	out := filepath.Join(t.TempDir(), "ids_table.txt") // not .go: go run would compile it
+	if b, err := exec.Command("go", "run", "gen_ids.go", out).CombinedOutput(); err != nil {
+		t.Fatalf("go run gen_ids.go: %v\n%s", err, b)
+	}
+	want, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("ids_table.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Error("ids_table.go is stale: run go generate ./rilproxy/parcel")
 	}
 }
