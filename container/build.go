@@ -52,6 +52,8 @@ func BuildSpec(f *config.File, c config.Container, devices []spec.Device) *spec.
 		Devices:   devices,
 		CPUShares: c.CPUShares,
 		CPUs:      c.CPUs,
+		Seccomp:   c.Seccomp,
+		CapKeep:   append([]string(nil), c.Capabilities...),
 		LogFile:   filepath.Join(p.State, "lxc.log"),
 	}
 	if c.System != "" {

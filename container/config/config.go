@@ -68,6 +68,11 @@ type Container struct {
 	// Devices lists extra host device nodes under /dev, given to the
 	// container at the same path.
 	Devices []string `toml:"devices"`
+	// Seccomp is a seccomp policy file (LXC's format) for the container.
+	Seccomp string `toml:"seccomp"`
+	// Capabilities lists the only capabilities the container keeps (LXC
+	// names such as "sys_admin"; empty keeps all).
+	Capabilities []string `toml:"capabilities"`
 	// Mounts are extra bind mounts of host directories.
 	Mounts []Mount `toml:"mount"`
 }

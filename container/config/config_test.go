@@ -58,6 +58,8 @@ func TestParseErrors(t *testing.T) {
 		{"memory wrong type", base + "memory = 12\n", "line 5"},
 		{"cpu shares", base + "cpu_shares = 1\n", "line 5: container[0].cpu_shares: 1 is outside"},
 		{"cpus", base + "cpus = \"0-\"\n", "line 5: container[0].cpus: \"0-\" is not a cpu list"},
+		{"capability", base + "capabilities = [\"sys_admin\", \"CAP_KILL\"]\n", "line 5: container[0].capabilities: \"CAP_KILL\" is not a capability name"},
+		{"relative seccomp", base + "seccomp = \"android.seccomp\"\n", "line 5: container[0].seccomp: \"android.seccomp\" is not an absolute path"},
 		{"relative input", base + "input = [\"event3\"]\n", "line 5: container[0].input: \"event3\" is not an absolute path"},
 		{"device outside dev", base + "devices = [\"/tmp/x\"]\n", "line 5: container[0].devices: \"/tmp/x\" is not under /dev"},
 		{"duplicate", base + base, "line 6: container[1].name: \"a\" is already used by container[0]"},

@@ -15,6 +15,7 @@ const MaxNameLen = 32
 var (
 	nameRE   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 	cpusetRE = regexp.MustCompile(`^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$`)
+	capRE    = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 )
 
 // pathElem is one step of a key path: a key, and an array index (-1: none).
@@ -132,6 +133,12 @@ func (c *checker) container(p []pathElem, ct Container, runDir string) {
 	}
 	if ct.CPUs != "" && !cpusetRE.MatchString(ct.CPUs) {
 		c.fail(at(p, "cpus", -1), "%q is not a cpu list such as \"0-1\" or \"0,2\"", ct.CPUs)
+	}
+	c.absPath(at(p, "seccomp", -1), ct.Seccomp, false)
+	for _, cp := range ct.Capabilities {
+		if !capRE.MatchString(cp) {
+			c.fail(at(p, "capabilities", -1), "%q is not a capability name such as \"sys_admin\"", cp)
+		}
 	}
 	for _, n := range ct.Input {
 		c.absPath(at(p, "input", -1), n, true)

@@ -247,3 +247,46 @@ func TestStartFailureLeavesNothing(t *testing.T) {
 		t.Fatalf("host mounts changed:\n%s", after)
 	}
 }
+
+// androidStubSeccomp is a blacklist like Waydroid's (reference/lxc-probe).
+const androidStubSeccomp = `2
+blacklist
+init_module
+finit_module
+delete_module
+kexec_load
+kexec_file_load
+reboot
+open_by_handle_at errno 38
+swapon errno 0
+swapoff errno 0
+`
+
+// TestSeccompAndCapabilities: a container's init runs under its seccomp
+// policy, with no_new_privs, keeping only the configured capabilities.
+func TestSeccompAndCapabilities(t *testing.T) {
+	policy := filepath.Join(testutil.RuntimeDir(t), "android.seccomp")
+	if err := os.WriteFile(policy, []byte(androidStubSeccomp), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, fmt.Sprintf("seccomp = %q\ncapabilities = [\"sys_admin\", \"setuid\", \"setgid\", \"kill\", \"chown\"]\n", policy))
+	m := e.manager(t)
+	name := e.names[0]
+	if _, err := m.Ensure(context.Background(), name); err != nil {
+		t.Fatal(err)
+	}
+	e.seen(t, 0)
+	st, _ := m.Status(name)
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", st.Pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := string(b)
+	// sys_admin(21) setuid(7) setgid(6) kill(5) chown(0)
+	want := fmt.Sprintf("CapBnd:\t%016x", 1<<21|1<<7|1<<6|1<<5|1<<0)
+	for _, w := range []string{"Seccomp:\t2", "NoNewPrivs:\t1", want} {
+		if !strings.Contains(status, w+"\n") {
+			t.Errorf("init status lacks %q:\n%s", w, status)
+		}
+	}
+}

@@ -29,6 +29,9 @@ func Render(s *Spec) (string, error) {
 		kv("seccomp.profile", s.Seccomp)
 	}
 	kv("no_new_privs", 1)
+	if len(s.CapKeep) > 0 {
+		kv("cap.keep", strings.Join(s.CapKeep, " "))
+	}
 	kv("autodev", 0)
 	kv("tty.max", 0)
 	kv("pty.max", 16)

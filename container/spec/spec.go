@@ -44,6 +44,9 @@ type Spec struct {
 	Mounts []Mount
 	// Seccomp is a seccomp policy file ("" = none).
 	Seccomp string
+	// CapKeep lists the only capabilities the container keeps (LXC names,
+	// such as "sys_admin"; empty = all).
+	CapKeep []string
 	// LogFile is LXC's log for this container ("" = none).
 	LogFile string
 }
@@ -103,6 +106,11 @@ func (s *Spec) Validate() error {
 	abs("run dir", s.RunDir, true)
 	abs("socket dir", s.SocketDir, true)
 	abs("seccomp", s.Seccomp, false)
+	for _, c := range s.CapKeep {
+		if !isCapName(c) {
+			bad("capabilities", "%q is not a capability name such as \"sys_admin\"", c)
+		}
+	}
 	abs("log file", s.LogFile, false)
 	for _, d := range s.Devices {
 		abs("device host", d.Host, true)
@@ -158,4 +166,18 @@ func CPUWeight(shares int) int {
 		shares = 262144
 	}
 	return 1 + ((shares-2)*9999)/262142
+}
+
+// isCapName reports whether c looks like an LXC capability name: lowercase
+// letters, digits and '_'.
+func isCapName(c string) bool {
+	if c == "" {
+		return false
+	}
+	for _, r := range c {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '_' {
+			return false
+		}
+	}
+	return true
 }

@@ -47,6 +47,7 @@ func full() *Spec {
 	s.Mounts = []Mount{{Source: "/srv/media", Target: "/mnt/media", ReadOnly: true},
 		{Source: "/srv/personal/device.prop", Target: "/vendor/device.prop", File: true}}
 	s.Seccomp = "/etc/droidplex/android.seccomp"
+	s.CapKeep = []string{"sys_admin", "setuid", "setgid", "chown"}
 	s.LogFile = "/var/log/droidplex/personal.log"
 	return s
 }
@@ -91,6 +92,7 @@ func TestValidateRefuses(t *testing.T) {
 		"unclean mount":     func(s *Spec) { s.Mounts = []Mount{{Source: "/a/../b", Target: "/b"}} },
 		"negative memory":   func(s *Spec) { s.MemoryBytes = -1 },
 		"bad cpus":          func(s *Spec) { s.CPUs = "all" },
+		"bad capability":    func(s *Spec) { s.CapKeep = []string{"sys_admin\nlxc.x"} },
 	} {
 		s := minimal()
 		mod(s)
