@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"droidplex/container/daemon"
 	"droidplex/container/wire"
@@ -44,6 +45,7 @@ Flags:
 	fs.StringVar(&cfg.ConfigFile, "config", DefaultConfig, "container list (TOML)")
 	fs.StringVar(&cfg.Runtime, "runtime", daemon.RuntimeLXC, "container runtime: lxc, or proc (stand-in containers as plain processes)")
 	fs.BoolVar(&cfg.StopOnExit, "stop-on-exit", false, "stop the containers when droidplexd exits (always so with --runtime proc)")
+	fs.DurationVar(&cfg.StopTimeout, "stop-timeout", 10*time.Second, "how long a stopping container's init gets (SIGTERM) before it is killed")
 	fs.StringVar(&cfg.InputSocket, "inputproxyd", inputwire.DefaultAPISocket, "inputproxyd's API socket, asked for each container's input clones (\"\": none)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	_ = fs.Parse(os.Args[1:])

@@ -41,6 +41,9 @@ type Config struct {
 	// StopOnExit stops the containers when droidplexd exits. Proc
 	// containers are always stopped (they are droidplexd's children).
 	StopOnExit bool
+	// StopTimeout is how long a stopping container's init gets before it
+	// is killed (0: 10s).
+	StopTimeout time.Duration
 	// InputSocket is inputproxyd's API socket, asked for each container's
 	// input clones before it starts ("" = no input clones).
 	InputSocket string
@@ -77,7 +80,8 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	hub := events.NewHub()
-	mcfg := container.Config{File: f, Runtime: rt, Host: container.OSHost{}, Events: hub, Log: log}
+	mcfg := container.Config{File: f, Runtime: rt, Host: container.OSHost{}, Events: hub, Log: log,
+		StopTimeout: cfg.StopTimeout}
 	if cfg.InputSocket != "" {
 		hc := ctlhttp.NewClient(cfg.InputSocket)
 		defer hc.CloseIdleConnections()
