@@ -81,13 +81,17 @@ func (t *Calls) find(index int32) *call {
 func (t *Calls) Reconcile(list parcel.CallList, ring func() []string, fallback string) []CallEvent {
 	var evs []CallEvent
 	emit := func(c *call, state int32) {
+		index := c.index
+		if index < 0 { // moved aside for a new call on its index
+			index = -1 - index
+		}
 		for _, r := range c.recipients() {
-			evs = append(evs, CallEvent{Container: r, Index: c.index, State: state, MT: c.mt, Number: c.number})
+			evs = append(evs, CallEvent{Container: r, Index: index, State: state, MT: c.mt, Number: c.number})
 		}
 	}
 	seen := make([]bool, len(t.calls))
 	for _, e := range list {
-		if i := t.at(e.Index); i >= 0 && t.calls[i].mt == e.IsMT {
+		if i := t.at(e.Index); i >= 0 && sameCall(&t.calls[i], e) {
 			seen[i] = true
 			if c := &t.calls[i]; c.state != e.State {
 				c.state = e.State
@@ -108,8 +112,9 @@ func (t *Calls) Reconcile(list parcel.CallList, ring func() []string, fallback s
 		} else {
 			nc.owner = fallback
 		}
-		if old := t.at(e.Index); old >= 0 { // index reused with another direction
+		if old := t.at(e.Index); old >= 0 { // index reused by another call
 			seen[old] = false
+			t.calls[old].index = -1 - t.calls[old].index // out of the way of lookups
 		}
 		t.calls = append(t.calls, nc)
 		seen = append(seen, true)
@@ -128,6 +133,18 @@ func (t *Calls) Reconcile(list parcel.CallList, ring func() []string, fallback s
 	return evs
 }
 
+// sameCall reports whether entry e of a new list is call c (the modem
+// reuses indexes: a list read late may show a new call where an ended one
+// was, and must not hand it to the old call's owner).
+func sameCall(c *call, e parcel.Call) bool {
+	if c.mt != e.IsMT || (c.number != "" && e.Number.S != "" && c.number != e.Number.S) {
+		return false
+	}
+	established := c.state == parcel.CallActive || c.state == parcel.CallHolding
+	setup := e.State == parcel.CallIncoming || e.State == parcel.CallWaiting || e.State == parcel.CallDialing || e.State == parcel.CallAlerting
+	return !(established && setup)
+}
+
 // Visible reports whether container may see call index.
 func (t *Calls) Visible(container string, index int32) bool {
 	c := t.find(index)
@@ -138,7 +155,7 @@ func (t *Calls) Visible(container string, index int32) bool {
 func (t *Calls) Filter(container string, list parcel.CallList) parcel.CallList {
 	out := make(parcel.CallList, 0, len(list))
 	for _, e := range list {
-		if c := t.find(e.Index); c != nil && c.mt == e.IsMT && c.visibleTo(container) {
+		if c := t.find(e.Index); c != nil && sameCall(c, e) && c.visibleTo(container) {
 			out = append(out, e)
 		}
 	}

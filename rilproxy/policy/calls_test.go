@@ -70,6 +70,12 @@ func TestCallsTranscript(t *testing.T) {
 		// an index reused in the other direction ends the old call
 		{rec(parcel.CallList{mo(2, parcel.CallDialing)}, ringAll), "personal:2:2 work:2:-1"},
 		{rec(nil, ringAll), "personal:2:-1"},
+		// a list read late shows a new call on the index of an ended one
+		{rec(parcel.CallList{mt(5, parcel.CallActive)}, ringFG), "work:5:0"},
+		{rec(parcel.CallList{{Index: 5, State: parcel.CallIncoming, IsMT: true, Number: parcel.Str("+300")}}, ringAll), "personal:5:4 work:5:4 work:5:-1"},
+		{rec(parcel.CallList{{Index: 5, State: parcel.CallIncoming, IsMT: true, Number: parcel.Str("+300")}}, ringAll), ""},
+		{rec(parcel.CallList{{Index: 5, State: parcel.CallDialing, Number: parcel.Str("+300")}}, ringAll), "personal:5:2 personal:5:-1 work:5:-1"}, // no DIAL in flight: the fallback owner
+		{rec(nil, ringAll), "personal:5:-1"},
 		// a ring-all call loses its rings one by one and is hung up with the last
 		{rec(parcel.CallList{mt(3, parcel.CallIncoming)}, ringAll), "personal:3:4 work:3:4"},
 		{func() string { return fmt.Sprint(c.Drop("personal")) }, "[]"},
