@@ -1,6 +1,7 @@
 package rilproxy
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -15,7 +16,7 @@ import (
 // then every request in flight is answered RADIO_NOT_AVAILABLE and the
 // clients are told the radio is unavailable.
 func (m *Mux) readModem(up io.Reader) error {
-	fr := parcel.NewFrameReader(up, parcel.MaxBody)
+	fr := parcel.NewFrameReader(bufio.NewReaderSize(up, readBuf), parcel.MaxBody)
 	var err error
 	for {
 		var body []byte

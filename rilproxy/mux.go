@@ -1,6 +1,7 @@
 package rilproxy
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -21,6 +22,10 @@ const (
 	radioUnavailable int32 = 1
 	radioOn          int32 = 10
 )
+
+// readBuf is the read buffer of every connection: a record's length word
+// and body (and often the next records) come in one read system call.
+const readBuf = 16 << 10
 
 // ErrModemGone is returned by Serve when the upstream modem connection ends.
 var ErrModemGone = errors.New("upstream modem connection ended")
@@ -215,7 +220,7 @@ func (m *Mux) accept(ctx context.Context, name string, l net.Listener) {
 }
 
 func (m *Mux) readClient(s *session) {
-	fr := parcel.NewFrameReader(s.conn, parcel.MaxBody)
+	fr := parcel.NewFrameReader(bufio.NewReaderSize(s.conn, readBuf), parcel.MaxBody)
 	for {
 		body, err := fr.Next()
 		if err != nil {
