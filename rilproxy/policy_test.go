@@ -248,3 +248,29 @@ func TestSMSToOneTargetOneAck(t *testing.T) {
 		t.Fatalf("last request %q", tr[len(tr)-1])
 	}
 }
+
+func TestRingAllFirstAnswerWins(t *testing.T) {
+	cm := newCallModem()
+	r := startRig(t, cfgWith(func(c *policy.Config) { c.Ring = policy.RingAll }), cm.Modem)
+	p, w := r.dial("personal"), r.dial("work")
+	cm.set(parcel.Call{Index: 1, State: parcel.CallIncoming, IsMT: true})
+	for _, c := range []*rilproxytest.Client{p, w} {
+		if _, err := c.WaitUnsol(parcel.UnsolCallStateChanged); err != nil {
+			t.Fatal(err)
+		}
+		if l := calls(t, c); len(l) != 1 {
+			t.Fatalf("%d calls ringing", len(l))
+		}
+	}
+	wantErr(t, do(t, w, parcel.ReqAnswer, nil), parcel.Success)
+	if _, err := p.WaitUnsol(parcel.UnsolCallStateChanged); err != nil {
+		t.Fatal(err)
+	}
+	if l := calls(t, p); len(l) != 0 {
+		t.Fatalf("personal still sees %+v", l)
+	}
+	wantErr(t, do(t, p, parcel.ReqAnswer, nil), parcel.GenericFailure)
+	if n := cm.Count(parcel.ReqAnswer); n != 1 {
+		t.Fatalf("%d answers reached the modem", n)
+	}
+}

@@ -2,6 +2,7 @@ package rilproxy
 
 import (
 	"net"
+	"slices"
 	"time"
 
 	"droidplex/rilproxy/parcel"
@@ -70,7 +71,16 @@ func (m *Mux) request(s *session, body []byte) {
 		}
 	case policy.CallScoped:
 		m.mu.Lock()
+		before := m.calls.Owners(nil)
 		ok := m.calls.Authorize(s.name, req.ID, p)
+		if ok && req.ID == parcel.ReqAnswer { // ring-all: the call stops ringing elsewhere
+			after := m.calls.Owners(nil)
+			for _, n := range before {
+				if !slices.Contains(after, n) {
+					m.sendTo([]string{n}, callStateChanged)
+				}
+			}
+		}
 		m.mu.Unlock()
 		if !ok {
 			m.log.Info("call control refused: not this container's call", "container", s.name, "request", req.ID)
