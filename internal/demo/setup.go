@@ -48,12 +48,15 @@ func (r *rig) bin(name string) string { return filepath.Join(r.cfg.Bin, name) }
 func (r *rig) droidplexdSocket() string { return r.path("droidplexd.sock") }
 func (r *rig) modemSocket() string      { return r.path("modem.sock") }
 func (r *rig) audioSocket() string      { return r.path("audioproxyd.sock") }
+func (r *rig) inputSocket() string      { return r.path("inputproxyd.sock") }
 
 // containersTOML is droidplexd's config: two stand-in Androids under the
 // proc runtime, personal in the foreground and owning the modem settings.
 func (r *rig) containersTOML() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "lxcpath = %q\nstate_dir = %q\nrun_dir = %q\n", filepath.Join(r.work, "lxc"), filepath.Join(r.work, "state"), r.run)
+	// The runtime's per-container directories hold each init's console
+	// log: keep them with the demo's logs.
+	fmt.Fprintf(&b, "lxcpath = %q\nstate_dir = %q\nrun_dir = %q\n", r.procs.logDir, filepath.Join(r.work, "state"), r.run)
 	for i, name := range Containers {
 		fmt.Fprintf(&b, "\n[[container]]\nname = %q\nrootfs = \"/\"\ndata = %q\nautostart = true\n", name,
 			filepath.Join(r.work, name, "data"))
@@ -109,6 +112,17 @@ func (r *rig) startTelephony(ctx context.Context) error {
 	return waitSocket(ctx, "unix", r.modemSocket(), 10*time.Second)
 }
 
+// startInput starts inputproxyd with recording clones (there is no
+// touchscreen and no uinput here), following droidplexd.
+func (r *rig) startInput(ctx context.Context) error {
+	if _, err := r.procs.start("inputproxyd", nil, r.bin("inputproxyd"), "--clones", "record",
+		"--containers", strings.Join(Containers, ","), "--api-socket", r.inputSocket(),
+		"--droidplexd", r.droidplexdSocket()); err != nil {
+		return err
+	}
+	return waitSocket(ctx, "unix", r.inputSocket(), 10*time.Second)
+}
+
 // startManager starts droidplexd on the proc runtime and runs the boot-time
 // master (droidplex autostart) against it.
 func (r *rig) startManager(ctx context.Context) error {
@@ -117,7 +131,7 @@ func (r *rig) startManager(ctx context.Context) error {
 		return err
 	}
 	if _, err := r.procs.start("droidplexd", nil, r.bin("droidplexd"), "--runtime", "proc",
-		"--config", conf, "--socket", r.droidplexdSocket()); err != nil {
+		"--config", conf, "--socket", r.droidplexdSocket(), "--inputproxyd", r.inputSocket()); err != nil {
 		return err
 	}
 	if err := waitSocket(ctx, "unix", r.droidplexdSocket(), 10*time.Second); err != nil {

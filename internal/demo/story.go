@@ -70,11 +70,14 @@ func Run(ctx context.Context, cfg Config) ([]Step, error) {
 
 func (s *story) setUp(ctx context.Context) error {
 	n := s.n
-	n.say("starting audioproxyd, rilproxyd with the mock modem, and droidplexd (logs in %s)", s.procs.logDir)
+	n.say("starting audioproxyd, rilproxyd with the mock modem, inputproxyd and droidplexd (logs in %s)", s.procs.logDir)
 	if err := s.startAudio(ctx, n); err != nil {
 		return err
 	}
 	if err := s.startTelephony(ctx); err != nil {
+		return err
+	}
+	if err := s.startInput(ctx); err != nil {
 		return err
 	}
 	if err := s.startManager(ctx); err != nil {

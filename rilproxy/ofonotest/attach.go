@@ -26,7 +26,8 @@ func Attach(ctx context.Context, name, addr string) (*Instance, error) {
 		return nil, fmt.Errorf("ofono %s: %w", name, err)
 	}
 	if err := i.waitName(ctx); err != nil {
-		i.sigs.stop()
+		// Closing the connection ends the recorder too (godbus closes the
+		// signal channels of a closed connection, and of one whose bus died).
 		conn.Close()
 		return nil, err
 	}

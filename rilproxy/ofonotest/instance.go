@@ -187,6 +187,12 @@ func (i *Instance) Kill() error {
 // and removes the instance's own directory. It is safe to call twice.
 func (i *Instance) Stop() error {
 	i.stop.Do(func() {
+		if i.ofono == nil {
+			// Attached: someone else owns ofonod and the bus. Closing the
+			// connection also ends the recorder (godbus closes its channel).
+			i.conn.Close()
+			return
+		}
 		_ = i.ofono.Process.Signal(syscall.SIGTERM)
 		select {
 		case <-i.exited:
