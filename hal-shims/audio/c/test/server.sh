@@ -10,7 +10,7 @@ start)
 	daemon=$3 wav=$4
 	mkdir -p "$dir/run"
 	rm -f "$dir/run/t/audio" "$dir/api.sock"
-	"$daemon" --containers t --device "wav:$wav" --runtime-dir "$dir/run" \
+	"$daemon" --containers t --device "wav:$wav" --runtime-dir "$dir/run" --droidplexd none \
 		--api-socket "$dir/api.sock" </dev/null >>"$dir/server.log" 2>&1 &
 	pid=$!
 	echo "$pid" >"$dir/pid"
