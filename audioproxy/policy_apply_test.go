@@ -161,3 +161,73 @@ func TestCallStateFromDroidplexdDrivesRouteAndGains(t *testing.T) {
 		t.Fatalf("capture transcript %q, want %q", got, want)
 	}
 }
+
+// TestPolicyUnderConcurrentChange attaches and detaches streams while
+// events, routes and accessories change from other goroutines (run it with
+// -race), then checks that the final decision is the one the final state
+// calls for.
+func TestPolicyUnderConcurrentChange(t *testing.T) {
+	e := newTestEngine(t, 64)
+	for _, n := range []string{"a", "b", "c"} {
+		e.Container(n)
+	}
+	mic := &fakeMic{}
+	p := NewPolicy(e, NewCapture(e, mic.open), nil)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			var w audioproxytest.Waker
+			for i := range 50 {
+				dir := wire.Output
+				if (g+i)%2 == 1 {
+					dir = wire.Input
+				}
+				s, err := e.Attach(e.Container(string(rune('a'+(g+i)%3))), audioproxytest.NewRing(t, geo()), dir, wire.UsageMedia, &w)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				e.Detach(s)
+			}
+		})
+	}
+	wg.Go(func() {
+		for i := range 200 {
+			n := string(rune('a' + i%3))
+			p.Event(cwire.Event{Type: cwire.EventForeground, Foreground: &cwire.Foreground{Container: n}})
+			p.Event(cwire.Event{Type: cwire.EventCallState, CallState: &cwire.CallState{Container: n, Index: 1, State: cwire.CallActive}})
+			p.Event(cwire.Event{Type: cwire.EventCallState, CallState: &cwire.CallState{Container: n, Index: 1, State: cwire.CallEnded}})
+			p.SetRoute(n, policy.RouteEarpiece)
+			p.SetAccessories(i%2 == 0, false)
+		}
+	})
+	buf := make([]byte, 240*4)
+	stop := make(chan struct{})
+	var dev sync.WaitGroup
+	dev.Go(func() { // the device keeps calling back meanwhile
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				e.Process(buf, 240)
+			}
+		}
+	})
+	wg.Wait()
+	close(stop)
+	dev.Wait()
+	var w audioproxytest.Waker
+	in, err := e.Attach(e.Container("b"), audioproxytest.NewRing(t, geo()), wire.Input, wire.UsageVoice, &w) // b: the last foreground
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := p.Decision(); d.Mode != policy.ModeNormal || d.Route != policy.RouteEarpiece || len(d.Streams) != 1 ||
+		!d.Streams[0].Mic || !in.Microphone() {
+		t.Fatalf("final decision %+v, stream mic %v", d, in.Microphone())
+	}
+	e.Detach(in)
+	if open, _ := p.capt.Status(); open {
+		t.Fatal("capture device left open")
+	}
+}
