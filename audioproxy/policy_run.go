@@ -27,6 +27,7 @@ func startPolicy(ctx context.Context, cfg Config, eng *Engine, log *slog.Logger)
 	}
 	capt := NewCapture(eng, open)
 	p = NewPolicy(eng, capt, log)
+	p.in.Foreground = cfg.Foreground // until droidplexd says otherwise
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	if cfg.Droidplexd != "" && cfg.Droidplexd != "none" {

@@ -240,3 +240,38 @@ func TestShimRouteMessage(t *testing.T) {
 		t.Errorf("requested routes %v", st.Requested)
 	}
 }
+
+// TestConfiguredForegroundWithoutDroidplexd: with no control plane the
+// configured foreground has the microphone; an unknown one is refused.
+func TestConfiguredForegroundWithoutDroidplexd(t *testing.T) {
+	dir := shortDir(t)
+	cfg := DefaultConfig()
+	cfg.RuntimeDir, cfg.APISocket = dir, filepath.Join(dir, "audioproxyd.sock")
+	cfg.Droidplexd, cfg.Capture, cfg.Foreground = "none", "tone:440", "nobody"
+	if err := cfg.Validate(); err == nil {
+		t.Fatal("an unknown foreground was accepted")
+	}
+	cfg.Foreground = "work"
+	cfg.RingPeriods = 16
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, cfg, discardLogger(t)) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	}()
+	api := ctlhttp.NewClient(cfg.APISocket)
+	defer api.CloseIdleConnections()
+	waitFor(t, "the API", func() bool { return policyStatus(t, api).Foreground == "work" })
+	s, err := audioshim.Open(audioshim.Config{Path: cfg.SocketPath("work"), Dir: wire.Input, Usage: wire.UsageMedia,
+		Params: wire.Params{Rate: 48000, Channels: 2, Format: wire.FormatS16}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if l, _ := readLevel(t, s); l < 0.1 {
+		t.Errorf("the configured foreground hears the microphone at %.3f", l)
+	}
+}
