@@ -31,6 +31,7 @@ import (
 //	realtime     = false                      # SCHED_FIFO device thread (malgo devices)
 //	droidplexd   = "/run/droidplex/droidplexd.sock"  # events for the audio policy; "none": no control plane
 //	capture      = "none"                     # microphone: none | tone:FREQ (opened only while a stream may hear it)
+//	foreground   = ""                         # who has the microphone until droidplexd says (default: nobody)
 //	[volumes]
 //	work = 0.5
 type Config struct {
@@ -49,6 +50,7 @@ type Config struct {
 	Volumes     map[string]float32 `toml:"volumes"`
 	Droidplexd  string             `toml:"droidplexd"`
 	Capture     string             `toml:"capture"`
+	Foreground  string             `toml:"foreground"`
 
 	// OpenDevice opens device names other than null and wav:PATH (the daemon
 	// sets it to open malgo devices). Not read from the file.
@@ -114,6 +116,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxStreams < 1 || c.MaxStreams > 256 {
 		return fmt.Errorf("config: max_streams %d outside 1..256", c.MaxStreams)
+	}
+	if c.Foreground != "" && !seen[c.Foreground] {
+		return fmt.Errorf("config: foreground %q is not a configured container", c.Foreground)
 	}
 	if _, err := sourceOpener(c.Capture, c.OpenCapture); err != nil {
 		return fmt.Errorf("config: %w", err)

@@ -51,6 +51,7 @@ Flags:
 	realtime := fs.Bool("realtime", def.Realtime, "SCHED_FIFO device thread (malgo devices; needs CAP_SYS_NICE)")
 	droidplexd := fs.String("droidplexd", def.Droidplexd, "droidplexd socket for foreground and call-state events (none: do without)")
 	capture := fs.String("capture", def.Capture, "capture device (microphone): none | tone:FREQ")
+	foreground := fs.String("foreground", def.Foreground, "foreground container until droidplexd says otherwise")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Parse(os.Args[1:])
 	if *showVersion {
@@ -95,6 +96,8 @@ Flags:
 			cfg.Droidplexd = *droidplexd
 		case "capture":
 			cfg.Capture = *capture
+		case "foreground":
+			cfg.Foreground = *foreground
 		}
 	})
 	cfg.OpenDevice = func(name string, c sink.Config, rt bool) (sink.Sink, error) {
