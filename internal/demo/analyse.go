@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"time"
 
 	"droidplex/audioproxy/audioproxytest"
 	"droidplex/audioproxy/sink"
@@ -18,12 +20,20 @@ const toneAmp = 0.25
 // spectrogram.
 func (s *story) analyse() {
 	s.n.step("both tones are in the mix", func() (string, error) {
-		levels, secs, err := toneLevels(s.mixWAV, s.cfg.Tones)
+		// The middle of the two seconds both played with no call, counted
+		// from the first sound (an idle null sink's monitor records nothing,
+		// so the recording starts about when the first tone does).
+		from := s.together[0].Sub(s.firstStream) + 500*time.Millisecond
+		to := s.together[1].Sub(s.firstStream) - 500*time.Millisecond
+		m, err := measure(s.mixWAV, s.cfg.Tones, from, to)
 		if err != nil {
 			return "", err
 		}
-		detail := fmt.Sprintf("%.1f s recorded from the %s: personal %g Hz at %.3f, work %g Hz at %.3f (each played at %.2f)",
-			secs, s.device, s.cfg.Tones["personal"], levels["personal"], s.cfg.Tones["work"], levels["work"], toneAmp)
+		levels := m.levels
+		detail := fmt.Sprintf("%.1f s of sound recorded from the %s; in %.1f–%.1f s: personal %g Hz at %.3f, work %g Hz at %.3f "+
+			"(each played at %.2f; median of 100 ms windows); %d underruns in audioproxyd, %d dropouts ≥ 1 ms in the mix",
+			m.secs, s.device, from.Seconds(), to.Seconds(), s.cfg.Tones["personal"], levels["personal"],
+			s.cfg.Tones["work"], levels["work"], toneAmp, s.underruns, m.dropouts)
 		for name, l := range levels {
 			if l < toneAmp/2 {
 				return detail, fmt.Errorf("%s's tone is missing or weak", name)
@@ -43,42 +53,63 @@ func (s *story) analyse() {
 	}
 }
 
-// toneLevels reads a 16-bit WAV file and measures each tone's amplitude in
-// the middle half of the part that is not silent.
-func toneLevels(path string, tones map[string]float64) (map[string]float64, float64, error) {
+// measurement is what the demo learns from the mix.
+type measurement struct {
+	levels   map[string]float64 // each tone's amplitude
+	secs     float64            // seconds from the first sound to the end
+	dropouts int                // runs of ≥ 1 ms of exact silence after the first sound
+}
+
+// measure reads a 16-bit WAV file and measures each tone's amplitude
+// between from and to, counted from the first sound: the median over
+// 100 ms windows, so one click or gap cannot decide it.
+func measure(path string, tones map[string]float64, from, to time.Duration) (measurement, error) {
+	var m measurement
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, 0, err
+		return m, err
 	}
 	defer f.Close()
 	p, data, err := sink.ReadWAV(f)
 	if err != nil {
-		return nil, 0, fmt.Errorf("read %s: %w", path, err)
+		return m, fmt.Errorf("read %s: %w", path, err)
 	}
-	ch := int(p.Channels)
+	ch, rate := int(p.Channels), int(p.Rate)
 	samples := make([]int16, len(data)/2)
 	for i := range samples {
 		samples[i] = int16(binary.LittleEndian.Uint16(data[2*i:]))
 	}
-	first, last := -1, -1
-	for i, v := range samples {
-		if v > 64 || v < -64 {
-			if first < 0 {
-				first = i
-			}
-			last = i
-		}
-	}
+	first := slices.IndexFunc(samples, func(v int16) bool { return v > 64 || v < -64 })
 	if first < 0 {
-		return nil, 0, fmt.Errorf("%s is silent", path)
+		return m, fmt.Errorf("%s is silent", path)
 	}
-	first -= first % ch
-	active := samples[first : last+1-(last+1-first)%ch]
-	q := len(active) / ch / 4 * ch
-	mid := active[q : len(active)-q]
-	out := map[string]float64{}
+	samples = samples[first-first%ch:]
+	frames := len(samples) / ch
+	m.secs = float64(frames) / float64(rate)
+	run := 0
+	for i := 0; i < frames; i++ {
+		if samples[i*ch] == 0 {
+			run++
+			continue
+		}
+		if run >= rate/1000 {
+			m.dropouts++
+		}
+		run = 0
+	}
+	lo, hi := max(int(from.Seconds()*float64(rate)), 0), min(int(to.Seconds()*float64(rate)), frames)
+	win := rate / 10
+	if hi-lo < win {
+		return m, fmt.Errorf("%s: %.1f s of sound recorded; the window %v–%v is not in it", path, m.secs, from, to)
+	}
+	m.levels = map[string]float64{}
 	for name, hz := range tones {
-		out[name] = audioproxytest.ToneLevel(mid, ch, int(p.Rate), hz)
+		var ls []float64
+		for at := lo; at+win <= hi; at += win {
+			ls = append(ls, audioproxytest.ToneLevel(samples[at*ch:(at+win)*ch], ch, rate, hz))
+		}
+		slices.Sort(ls)
+		m.levels[name] = ls[len(ls)/2]
 	}
-	return out, float64(len(active)/ch) / float64(p.Rate), nil
+	return m, nil
 }

@@ -75,7 +75,7 @@ func (r *rig) containersTOML() string {
 func (r *rig) startAudio(ctx context.Context, n *narrator) error {
 	r.mixWAV = filepath.Join(r.cfg.OutDir, "mix.wav")
 	args := []string{r.bin("audioproxyd"), "--runtime-dir", r.run, "--api-socket", r.audioSocket(),
-		"--containers", strings.Join(Containers, ",")}
+		"--containers", strings.Join(Containers, ","), "--droidplexd", r.droidplexdSocket()}
 	var env []string
 	if _, err := exec.LookPath("pulseaudio"); err == nil {
 		pa, err := audioproxytest.StartPulse(filepath.Join(r.work, "pa"))

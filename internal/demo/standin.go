@@ -112,7 +112,7 @@ func RunStandin(ctx context.Context, o StandinOptions) error {
 	}
 	if o.Tone > 0 {
 		if err := start(nil, o.Self, "audio", "play-tone", o.Name, "--audio-socket", filepath.Join(containerRunDir, "audio"),
-			"--freq", strconv.FormatFloat(o.Tone, 'f', -1, 64), "--amp", "0.25"); err != nil {
+			"--freq", strconv.FormatFloat(o.Tone, 'f', -1, 64), "--amp", "0.25", "--duration", "0"); err != nil {
 			return err
 		}
 	}

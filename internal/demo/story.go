@@ -28,6 +28,10 @@ type story struct {
 	modem *modemapi.Client
 	ctl   *client.Client
 
+	together    [2]time.Time // both tones playing, no call
+	firstStream time.Time    // when the first tone stream was seen open
+	underruns   uint64
+
 	mu    sync.Mutex
 	calls []wire.CallState
 }
@@ -57,6 +61,7 @@ func Run(ctx context.Context, cfg Config) ([]Step, error) {
 		return s.n.steps, fmt.Errorf("set-up: %w (logs in %s)", err, r.procs.logDir)
 	}
 	s.tell(ctx)
+	s.underruns = s.audioUnderruns(ctx)
 	for _, o := range s.ofono {
 		o.Stop()
 	}
@@ -168,6 +173,19 @@ func (s *story) noCallsIn(ctx context.Context, name string) error {
 		return fmt.Errorf("%s sees %d call(s) it does not own: %+v", name, len(cs), cs)
 	}
 	return nil
+}
+
+// audioUnderruns returns the underruns audioproxyd counted.
+func (s *story) audioUnderruns(ctx context.Context) uint64 {
+	var st awire.Status
+	if err := ctlhttp.Do(ctx, ctlhttp.NewClient(s.audioSocket()), "GET", "/v1/status", nil, &st); err != nil {
+		return 0
+	}
+	var n uint64
+	for _, c := range st.Containers {
+		n += c.Underruns
+	}
+	return n
 }
 
 // audioStreams returns how many output streams each container has open.

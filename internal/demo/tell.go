@@ -16,12 +16,18 @@ func (s *story) tell(ctx context.Context) {
 		err := waitFor(ctx, 15*time.Second, "a playing stream in each container", func() (bool, error) {
 			var err error
 			got, err = s.audioStreams(ctx)
+			if err == nil && s.firstStream.IsZero() && (got["personal"] > 0 || got["work"] > 0) {
+				s.firstStream = time.Now()
+			}
 			return err == nil && got["personal"] > 0 && got["work"] > 0, err
 		})
 		return fmt.Sprintf("streams open: personal %d (%g Hz), work %d (%g Hz)", got["personal"], s.cfg.Tones["personal"],
 			got["work"], s.cfg.Tones["work"]), err
 	})
-	time.Sleep(2 * time.Second) // let both tones play together for the recording
+	// Both tones play together, with no call, for the measurement.
+	s.together[0] = time.Now()
+	time.Sleep(2 * time.Second)
+	s.together[1] = time.Now()
 
 	n.step("personal calls out; the far end answers, then hangs up", func() (string, error) {
 		return s.outgoing(ctx, "personal", "+15550001", true)
@@ -48,6 +54,7 @@ func (s *story) tell(ctx context.Context) {
 	n.step("an incoming SMS reaches the target container (work) only", func() (string, error) {
 		return s.sms(ctx, "+15557777", "hello from droidplex", "work", "personal")
 	})
+	time.Sleep(time.Second) // the recorder is a little behind: keep the end of the story in the mix
 }
 
 // outgoing dials from caller; the far end answers. Then either the far end
