@@ -129,6 +129,20 @@ func (p *phone) wait(t *testing.T, ctx context.Context, what string, cond func(m
 	}
 }
 
+// idle waits until the modem has no call and the Mux knows it (its view
+// follows the modem's by one call-list read).
+func (p *phone) idle(t *testing.T, ctx context.Context) {
+	t.Helper()
+	p.wait(t, ctx, "no calls", func(s mockmodem.Status) bool { return len(s.Calls) == 0 })
+	for len(p.mux.Status().InCall) > 0 {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the Mux still sees calls: %+v", p.mux.Status())
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
 // callsAdded counts the CallAdded signals an instance emitted for number.
 func callsAdded(o *ofonotest.Instance, number string) int {
 	n := 0
@@ -173,13 +187,12 @@ func TestOfonoThroughMux(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	p := startPhone(t, ctx)
-	noCalls := func(s mockmodem.Status) bool { return len(s.Calls) == 0 }
 
 	t.Run("each places a call that reaches active, then hangs up", func(t *testing.T) {
 		for _, o := range []*ofonotest.Instance{p.personal, p.work} {
 			call := p.placeCall(t, ctx, o, "+15551230000")
 			check(t, o.Hangup(ctx, dbusPath(call)))
-			p.wait(t, ctx, "no calls", noCalls)
+			p.idle(t, ctx)
 		}
 	})
 
@@ -194,7 +207,7 @@ func TestOfonoThroughMux(t *testing.T) {
 		}
 		check(t, p.personal.WaitCallState(ctx, dbusPath(call), "active"))
 		check(t, p.personal.Hangup(ctx, dbusPath(call)))
-		p.wait(t, ctx, "no calls", noCalls)
+		p.idle(t, ctx)
 	})
 
 	t.Run("incoming calls ring the foreground only", func(t *testing.T) {
@@ -212,7 +225,7 @@ func TestOfonoThroughMux(t *testing.T) {
 			check(t, fg.Answer(ctx, calls[0].Path))
 			check(t, fg.WaitCallState(ctx, calls[0].Path, "active"))
 			check(t, fg.Hangup(ctx, calls[0].Path))
-			p.wait(t, ctx, "no calls", noCalls)
+			p.idle(t, ctx)
 			if n := callsAdded(other, number); n != 0 {
 				t.Fatalf("%s saw the call for %s", other.Name(), fg.Name())
 			}
@@ -241,7 +254,7 @@ func TestOfonoThroughMux(t *testing.T) {
 		}
 		call := p.placeCall(t, ctx, p.personal, "+15551230003")
 		check(t, p.personal.Hangup(ctx, dbusPath(call)))
-		p.wait(t, ctx, "no calls", noCalls)
+		p.idle(t, ctx)
 		check(t, p.work.SetOnline(ctx, true))
 	})
 
@@ -249,9 +262,10 @@ func TestOfonoThroughMux(t *testing.T) {
 		p.placeCall(t, ctx, p.personal, "+15551230004")
 		check(t, syscall.Kill(p.personal.Pid(), syscall.SIGKILL))
 		<-p.personal.Exited()
-		p.wait(t, ctx, "call ended at the modem", noCalls)
+		p.wait(t, ctx, "call ended at the modem", func(s mockmodem.Status) bool { return len(s.Calls) == 0 })
+		p.idle(t, ctx)
 		call := p.placeCall(t, ctx, p.work, "+15551230005")
 		check(t, p.work.Hangup(ctx, dbusPath(call)))
-		p.wait(t, ctx, "no calls", noCalls)
+		p.idle(t, ctx)
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
 
 	"droidplex/container/wire"
@@ -84,10 +85,15 @@ func TestRunWithMockModemAndDroidplexd(t *testing.T) {
 		<-srvDone
 	}()
 	sock := filepath.Join(dir, "work", "rild")
-	waitFor(t, "work's socket", func() bool { _, err := os.Stat(sock); return err == nil })
-	if st, _ := os.Stat(sock); os.Geteuid() == 0 && st.Mode().Perm() != 0o660 {
-		t.Fatalf("socket mode %v", st.Mode())
-	}
+	// created, then given its mode and owner (radio, 1001) when run as root
+	waitFor(t, "work's socket, mode 0660, owned by 1001", func() bool {
+		st, err := os.Stat(sock)
+		if err != nil {
+			return false
+		}
+		sys := st.Sys().(*syscall.Stat_t)
+		return os.Geteuid() != 0 || (st.Mode().Perm() == 0o660 && sys.Uid == 1001 && sys.Gid == 1001)
+	})
 	r := &rig{t: t, dir: dir}
 	work := r.dialPath(filepath.Join(dir, "work", "rild"))
 	personal := r.dialPath(filepath.Join(dir, "personal", "rild"))
