@@ -70,6 +70,12 @@ func (m *Mux) reconcileLocked(list parcel.CallList) {
 			told = append(told, e.Container)
 		}
 		m.publishLocked(e)
+		if e.State != policy.Ended && !m.connected(e.Container) && m.calls.Visible(e.Container, e.Index) {
+			// a new call of a container that left (its DIAL was in flight,
+			// or the fallback owner is gone): nobody can hang it up but us
+			m.log.Info("hanging up a call whose container is not connected", "container", e.Container, "index", e.Index)
+			m.internalLocked(parcel.ReqHangup, parcel.AppendInts(nil, e.Index), opNone)
+		}
 	}
 	m.sendTo(told, callStateChanged)
 }

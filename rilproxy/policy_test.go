@@ -274,3 +274,20 @@ func TestRingAllFirstAnswerWins(t *testing.T) {
 		t.Fatalf("%d answers reached the modem", n)
 	}
 }
+
+// A call that appears for a container that already left is hung up.
+func TestCallOfGoneContainerHungUp(t *testing.T) {
+	cm := newCallModem()
+	r := startRig(t, Config{}, cm.Modem)
+	w := r.dial("work")
+	// personal (the fallback owner) is not connected: a call nobody dialled
+	// (the SIM toolkit's, say) has no one to end it
+	cm.set(parcel.Call{Index: 3, State: parcel.CallDialing})
+	waitFor(t, "hang-up upstream", func() bool { return cm.Count(parcel.ReqHangup) == 1 })
+	if tr := cm.Transcript(); !slices.Contains(tr, "HANGUP(12) 0100000003000000") {
+		t.Fatalf("transcript %q", tr)
+	}
+	if l := calls(t, w); len(l) != 0 {
+		t.Fatalf("work sees %+v", l)
+	}
+}
