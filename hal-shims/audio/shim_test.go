@@ -75,16 +75,18 @@ func fakeServer(t *testing.T, reply []byte, files ...*os.File) string {
 func TestHostileServerReplies(t *testing.T) {
 	g := wire.Geometry{Capacity: 960, Params: params, Period: 240}
 	good := wire.AppendOpened(nil, wire.Opened{ID: 1, Geometry: g, Size: uint32(g.Size())})
+	// Closed by cleanups registered before the fake servers' own, so they
+	// run after every server goroutine has finished with them.
 	tiny, err := os.CreateTemp(t.TempDir(), "tiny")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tiny.Close()
+	t.Cleanup(func() { tiny.Close() })
 	zero, err := os.CreateTemp(t.TempDir(), "zero")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer zero.Close()
+	t.Cleanup(func() { zero.Close() })
 	if err := zero.Truncate(int64(g.Size())); err != nil { // right size, no header
 		t.Fatal(err)
 	}
