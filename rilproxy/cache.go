@@ -1,0 +1,83 @@
+package rilproxy
+
+import (
+	"time"
+
+	"droidplex/rilproxy/parcel"
+)
+
+type cacheKey struct {
+	id      parcel.ReqID
+	payload string
+}
+
+// cacheEntry is one cached query: its last successful reply, or the lead
+// request in flight and the clients waiting for the same answer.
+type cacheEntry struct {
+	key     cacheKey
+	have    bool
+	payload []byte
+	lead    bool
+	inval   uint32
+	waiters []waiter
+}
+
+type waiter struct {
+	sess   *session
+	serial int32
+}
+
+func (m *Mux) cached(s *session, req parcel.Request, body []byte) {
+	key := cacheKey{req.ID, string(req.Payload)}
+	m.mu.Lock()
+	e := m.cache[key]
+	switch {
+	case e != nil && e.have:
+		s.reply(req.Serial, parcel.Success, e.payload)
+		m.mu.Unlock()
+		return
+	case e != nil && e.lead:
+		e.waiters = append(e.waiters, waiter{s, req.Serial})
+		m.mu.Unlock()
+		return
+	case !m.upOK:
+		m.mu.Unlock()
+		s.reply(req.Serial, parcel.RadioNotAvailable, nil)
+		return
+	}
+	sl, serial := m.tables[s.idx].alloc()
+	if sl == nil {
+		m.mu.Unlock()
+		s.reply(req.Serial, parcel.GenericFailure, nil)
+		return
+	}
+	if e == nil {
+		e = &cacheEntry{key: key}
+		m.cache[key] = e
+	}
+	e.lead, e.inval = true, m.inval[req.ID]
+	sl.id, sl.serial, sl.sess, sl.cache = req.ID, req.Serial, s, e
+	sl.deadline = time.Now().Add(m.cfg.Timeout).UnixNano()
+	m.mu.Unlock()
+	parcel.SetRequestSerial(body, serial)
+	m.writeModem(body)
+}
+
+// invalidateLocked forgets the cached replies of ids.
+func (m *Mux) invalidateLocked(ids []parcel.ReqID) {
+	for _, id := range ids {
+		if int(id) < len(m.inval) {
+			m.inval[id]++
+		}
+		for k, e := range m.cache {
+			if k.id != id {
+				continue
+			}
+			if e.lead {
+				e.have, e.payload = false, nil
+			} else {
+				delete(m.cache, k)
+			}
+		}
+	}
+}
