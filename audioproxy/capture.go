@@ -75,6 +75,15 @@ func (c *Capture) Set(on bool) error {
 	return nil
 }
 
+// Handover drops what was captured but not yet delivered, because the
+// microphone changed hands: a container that gets it hears nothing from
+// before.
+func (c *Capture) Handover() {
+	if f := c.eng.pol.capt.Load(); f != nil {
+		f.cut.Store(f.w.Load())
+	}
+}
+
 // Status reports whether the device is open and how often it was opened.
 func (c *Capture) Status() (open bool, opened int) {
 	c.mu.Lock()
@@ -92,6 +101,7 @@ type captureFIFO struct {
 	prime   uint64 // frames buffered before the reader starts (again)
 	w, r    atomic.Uint64
 	dropped atomic.Uint64
+	cut     atomic.Uint64 // write position when the microphone last changed hands
 
 	// the callback's own state
 	scratch []byte // its view of one chunk
@@ -132,6 +142,9 @@ func (f *captureFIFO) push(p []byte, frames int) {
 func (f *captureFIFO) pull(n int) []byte {
 	out := f.scratch[:n*f.fb]
 	w, r := f.w.Load(), f.r.Load()
+	if c := f.cut.Load(); r < c { // new listeners hear nothing captured before they got the microphone
+		r = c
+	}
 	if w-r > f.cap/2 {
 		r = w - f.cap/2
 	}

@@ -131,6 +131,15 @@ func TestCaptureFIFO(t *testing.T) {
 	if got := f3.pull(1); !bytes.Equal(got, []byte{0}) {
 		t.Fatalf("read before the cushion is back: %v", got)
 	}
+
+	// a handover drops what was captured before it
+	f4 := newCaptureFIFO(1, 16, 0)
+	f4.push([]byte{1, 2, 3}, 3)
+	f4.cut.Store(f4.w.Load())
+	f4.push([]byte{4}, 1)
+	if got := f4.pull(2); !bytes.Equal(got, []byte{4, 0}) {
+		t.Fatalf("after a handover: %v", got)
+	}
 }
 
 // TestCaptureOpenedOnlyWhileAllowed checks the transcript of the capture

@@ -146,6 +146,15 @@ func (p *Policy) Apply() policy.Decision {
 			p.log.Warn("capture device", "err", err)
 		}
 	}
+	handover := false
+	for i, s := range streams {
+		if d.Streams[i].Mic && !s.pol.mic.Load() {
+			handover = true
+		}
+	}
+	if handover && p.capt != nil {
+		p.capt.Handover()
+	}
 	for i, s := range streams {
 		if d.Streams[i].Mic {
 			s.pol.mic.Store(true)
