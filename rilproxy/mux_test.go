@@ -241,3 +241,32 @@ func TestMalformedInput(t *testing.T) {
 }
 
 var errTimeout = errors.New("timeout")
+
+// A client that stops reading is disconnected once its queue is full; the
+// modem reader never waits for it, and the other container keeps working.
+func TestSlowReaderDisconnected(t *testing.T) {
+	r := startRig(t, Config{QueueLen: 16}, &rilproxytest.Modem{})
+	fast := r.dial("work")
+	slow, err := net.Dial("unix", filepath.Join(r.dir, "personal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close()
+	waitFor(t, "both connected", func() bool { return len(r.m.Status().Connected) == 2 })
+	big := parcel.AppendBytes(nil, make([]byte, 8000))
+	// Broadcasts, paced by the fast reader: the slow one falls behind by a
+	// socket buffer and its queue (some 350 kB) and is dropped.
+	dropped := false
+	for i := 0; i < 2000 && !dropped; i++ {
+		r.modem.Unsol(parcel.UnsolNewBroadcastSms, big)
+		if _, err := fast.WaitUnsol(parcel.UnsolNewBroadcastSms); err != nil {
+			t.Fatal(err)
+		}
+		st := r.m.Status()
+		dropped = len(st.Connected) == 1 && st.Connected[0] == "work"
+	}
+	if !dropped {
+		t.Fatalf("slow reader still connected: %+v", r.m.Status())
+	}
+	wantErr(t, do(t, fast, parcel.ReqGetMute, nil), parcel.Success)
+}
