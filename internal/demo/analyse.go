@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"time"
 
 	"droidplex/audioproxy/audioproxytest"
 	"droidplex/audioproxy/sink"
@@ -20,20 +19,18 @@ const toneAmp = 0.25
 // spectrogram.
 func (s *story) analyse() {
 	s.n.step("both tones are in the mix", func() (string, error) {
-		// The middle of the two seconds both played with no call, counted
-		// from the first sound (an idle null sink's monitor records nothing,
-		// so the recording starts about when the first tone does).
-		from := s.together[0].Sub(s.firstStream) + 500*time.Millisecond
-		to := s.together[1].Sub(s.firstStream) - 500*time.Millisecond
-		m, err := measure(s.mixWAV, s.cfg.Tones, from, to)
+		m, err := measure(s.mixWAV, s.cfg.Tones, toneAmp/2)
 		if err != nil {
 			return "", err
 		}
 		levels := m.levels
-		detail := fmt.Sprintf("%.1f s of sound recorded from the %s; in %.1f–%.1f s: personal %g Hz at %.3f, work %g Hz at %.3f "+
-			"(each played at %.2f; median of 100 ms windows); %d underruns in audioproxyd, %d dropouts ≥ 1 ms in the mix",
-			m.secs, s.device, from.Seconds(), to.Seconds(), s.cfg.Tones["personal"], levels["personal"],
+		detail := fmt.Sprintf("%.1f s of sound recorded from the %s; both tones together for %.1f s: personal %g Hz at %.3f, "+
+			"work %g Hz at %.3f (each played at %.2f; medians of 100 ms windows); %d underruns in audioproxyd, "+
+			"%d dropouts ≥ 1 ms in the mix", m.secs, s.device, m.together, s.cfg.Tones["personal"], levels["personal"],
 			s.cfg.Tones["work"], levels["work"], toneAmp, s.underruns, m.dropouts)
+		if m.together < 1 {
+			return detail, fmt.Errorf("the tones were never heard together for a second")
+		}
 		for name, l := range levels {
 			if l < toneAmp/2 {
 				return detail, fmt.Errorf("%s's tone is missing or weak", name)
@@ -55,15 +52,17 @@ func (s *story) analyse() {
 
 // measurement is what the demo learns from the mix.
 type measurement struct {
-	levels   map[string]float64 // each tone's amplitude
+	levels   map[string]float64 // each tone's amplitude while all were heard together
+	together float64            // seconds of the longest stretch all tones were heard together
 	secs     float64            // seconds from the first sound to the end
 	dropouts int                // runs of ≥ 1 ms of exact silence after the first sound
 }
 
-// measure reads a 16-bit WAV file and measures each tone's amplitude
-// between from and to, counted from the first sound: the median over
-// 100 ms windows, so one click or gap cannot decide it.
-func measure(path string, tones map[string]float64, from, to time.Duration) (measurement, error) {
+// measure reads a 16-bit WAV file and measures each tone in 100 ms windows
+// (Goertzel). It finds the longest stretch of windows in which every tone is
+// at least floor, and reports each tone's median level there, so a click, a
+// gap or a tone starting late cannot decide it.
+func measure(path string, tones map[string]float64, floor float64) (measurement, error) {
 	var m measurement
 	f, err := os.Open(path)
 	if err != nil {
@@ -86,30 +85,54 @@ func measure(path string, tones map[string]float64, from, to time.Duration) (mea
 	samples = samples[first-first%ch:]
 	frames := len(samples) / ch
 	m.secs = float64(frames) / float64(rate)
-	run := 0
-	for i := 0; i < frames; i++ {
-		if samples[i*ch] == 0 {
-			run++
-			continue
-		}
-		if run >= rate/1000 {
-			m.dropouts++
-		}
-		run = 0
-	}
-	lo, hi := max(int(from.Seconds()*float64(rate)), 0), min(int(to.Seconds()*float64(rate)), frames)
+	m.dropouts = dropouts(samples, ch, rate/1000)
+
 	win := rate / 10
-	if hi-lo < win {
-		return m, fmt.Errorf("%s: %.1f s of sound recorded; the window %v–%v is not in it", path, m.secs, from, to)
-	}
-	m.levels = map[string]float64{}
-	for name, hz := range tones {
-		var ls []float64
-		for at := lo; at+win <= hi; at += win {
-			ls = append(ls, audioproxytest.ToneLevel(samples[at*ch:(at+win)*ch], ch, rate, hz))
+	per := map[string][]float64{} // level of each tone per window
+	for at := 0; at+win <= frames; at += win {
+		for name, hz := range tones {
+			per[name] = append(per[name], audioproxytest.ToneLevel(samples[at*ch:(at+win)*ch], ch, rate, hz))
 		}
+	}
+	// The longest run of windows where every tone is heard.
+	bestFrom, bestLen, runFrom := 0, 0, 0
+	for w := 0; w <= frames/win; w++ {
+		all := w < frames/win
+		for name := range tones {
+			all = all && per[name][w] >= floor
+		}
+		if !all {
+			if w-runFrom > bestLen {
+				bestFrom, bestLen = runFrom, w-runFrom
+			}
+			runFrom = w + 1
+		}
+	}
+	m.together = float64(bestLen) / 10
+	m.levels = map[string]float64{}
+	if bestLen == 0 {
+		return m, nil
+	}
+	for name := range tones {
+		ls := slices.Clone(per[name][bestFrom : bestFrom+bestLen])
 		slices.Sort(ls)
 		m.levels[name] = ls[len(ls)/2]
 	}
 	return m, nil
+}
+
+// dropouts counts runs of at least minRun frames of exact silence.
+func dropouts(samples []int16, ch, minRun int) int {
+	n, run := 0, 0
+	for i := 0; i < len(samples)/ch; i++ {
+		if samples[i*ch] == 0 {
+			run++
+			continue
+		}
+		if run >= minRun {
+			n++
+		}
+		run = 0
+	}
+	return n
 }

@@ -28,9 +28,7 @@ type story struct {
 	modem *modemapi.Client
 	ctl   *client.Client
 
-	together    [2]time.Time // both tones playing, no call
-	firstStream time.Time    // when the first tone stream was seen open
-	underruns   uint64
+	underruns uint64
 
 	mu    sync.Mutex
 	calls []wire.CallState

@@ -1,0 +1,69 @@
+package demo
+
+import (
+	"encoding/binary"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"droidplex/audioproxy/sink"
+	"droidplex/audioproxy/wire"
+)
+
+// writeTones writes a stereo s16 WAV at 48 kHz: tone a from 0 to 3 s, tone
+// b from 1 s to 2.5 s, a 10 ms gap of silence at 1.5 s.
+func writeTones(t *testing.T, amp float64) string {
+	const rate = 48000
+	p := wire.Params{Rate: rate, Channels: 2, Format: wire.FormatS16}
+	frames := 3 * rate
+	data := make([]byte, 0, frames*4)
+	for i := range frames {
+		x := amp * math.Sin(2*math.Pi*440*float64(i)/rate)
+		if i >= rate && i < rate*5/2 {
+			x += amp * math.Sin(2*math.Pi*660*float64(i)/rate)
+		}
+		if i >= rate*3/2 && i < rate*3/2+480 {
+			x = 0
+		}
+		v := uint16(int16(x * 32767))
+		data = binary.LittleEndian.AppendUint16(data, v)
+		data = binary.LittleEndian.AppendUint16(data, v)
+	}
+	path := filepath.Join(t.TempDir(), "mix.wav")
+	b := sink.AppendWAVHeader(nil, p, uint32(len(data)))
+	if err := os.WriteFile(path, append(b, data...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestMeasureFindsBothTonesTogether(t *testing.T) {
+	m, err := measure(writeTones(t, 0.25), DefaultTones, 0.125)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 1.0–2.5 s both play; the window holding the 10 ms gap still measures
+	// both (Goertzel over 100 ms), so the stretch is about 1.5 s.
+	if m.together < 1.3 || m.together > 1.6 {
+		t.Errorf("together %.1f s, want about 1.5", m.together)
+	}
+	for name, l := range m.levels {
+		if math.Abs(l-0.25) > 0.02 {
+			t.Errorf("%s level %.3f, want 0.25", name, l)
+		}
+	}
+	if m.dropouts != 1 || math.Abs(m.secs-3) > 0.01 {
+		t.Errorf("dropouts %d, secs %.2f", m.dropouts, m.secs)
+	}
+}
+
+func TestMeasureOneToneOnly(t *testing.T) {
+	m, err := measure(writeTones(t, 0.25), map[string]float64{"a": 440, "c": 880}, 0.125)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.together != 0 {
+		t.Fatalf("together %.1f s with a tone that never plays", m.together)
+	}
+}
