@@ -3,6 +3,7 @@ package audioproxy
 import (
 	"fmt"
 	"math"
+	"os/exec"
 	"strconv"
 	"strings"
 
@@ -69,8 +70,9 @@ func (t *toneSource) Stop() error  { return t.clock.Stop() }
 func (t *toneSource) Close() error { return t.clock.Close() }
 
 // sourceOpener returns the opener for a capture device name: "none" (no
-// microphone: nil), "tone:FREQ", or any other name through open (the
-// daemon's real devices; nil if it has none).
+// microphone: nil), "tone:FREQ", "pulse" or "pulse:SOURCE" (PulseAudio
+// through parec), or any other name through open (the daemon's real
+// devices; nil if it has none).
 func sourceOpener(name string, open func(string, sink.Config) (Source, error)) (SourceOpener, error) {
 	switch {
 	case name == "" || name == "none":
@@ -81,8 +83,14 @@ func sourceOpener(name string, open func(string, sink.Config) (Source, error)) (
 			return nil, fmt.Errorf("capture device %q: want tone:FREQUENCY", name)
 		}
 		return func(c sink.Config) (Source, error) { return NewToneSource(c, f) }, nil
+	case name == "pulse" || strings.HasPrefix(name, "pulse:"):
+		dev := strings.TrimPrefix(strings.TrimPrefix(name, "pulse"), ":")
+		if _, err := exec.LookPath("parec"); err != nil {
+			return nil, fmt.Errorf("capture device %q: %w (install pulseaudio-utils)", name, err)
+		}
+		return func(c sink.Config) (Source, error) { return NewPulseSource(c, dev) }, nil
 	case open != nil:
 		return func(c sink.Config) (Source, error) { return open(name, c) }, nil
 	}
-	return nil, fmt.Errorf("capture device %q: unknown (want none or tone:FREQUENCY)", name)
+	return nil, fmt.Errorf("capture device %q: unknown (want none, tone:FREQUENCY, pulse or pulse:SOURCE)", name)
 }

@@ -57,14 +57,14 @@ func TestSourceOpener(t *testing.T) {
 		opener bool
 		err    bool
 	}{{"none", false, false}, {"", false, false}, {"tone:440", true, false}, {"tone:", false, true},
-		{"tone:-3", false, true}, {"pulse", false, true}} {
+		{"tone:-3", false, true}, {"alsa", false, true}, {"pulse", true, false}, {"pulse:nullsink.monitor", true, false}} {
 		o, err := sourceOpener(tc.name, nil)
 		if (o != nil) != tc.opener || (err != nil) != tc.err {
 			t.Errorf("%q: opener %v err %v", tc.name, o != nil, err)
 		}
 	}
 	real := func(string, sink.Config) (Source, error) { return nil, errors.New("no device") }
-	if o, err := sourceOpener("pulse", real); o == nil || err != nil {
+	if o, err := sourceOpener("alsa", real); o == nil || err != nil {
 		t.Errorf("a daemon-provided device was refused: %v", err)
 	}
 }
