@@ -37,6 +37,7 @@ func main() {
 	settle := flag.Duration("settle", 2*time.Second, "time before measuring")
 	load := flag.Int("load", 0, "busy-loop processes to run alongside (loaded-machine runs)")
 	nice := flag.Int("nice", 0, "audioproxy: run the daemon and its clients at this nice value (PulseAudio renices itself to -11)")
+	write := flag.Int("write", 0, "audioproxy: frames per client Write (0: one device period; AudioFlinger's normal mixer writes 960)")
 	ring := flag.Int("ring", 2, "audioproxy: ring size in device periods (the device period is latency/2)")
 	flag.Parse()
 
@@ -45,7 +46,7 @@ func main() {
 		fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	b := &bench{dir: dir, dur: *dur, settle: *settle, ring: *ring, nice: *nice}
+	b := &bench{dir: dir, dur: *dur, settle: *settle, ring: *ring, nice: *nice, write: *write}
 	if err := b.prepare(strings.Split(*systems, ",")); err != nil {
 		fatal(err)
 	}
@@ -115,6 +116,7 @@ type bench struct {
 	self        string
 	ring        int
 	nice        int
+	write       int
 }
 
 // prepare builds audioproxyd, writes the tone files and installs PipeWire.

@@ -161,7 +161,11 @@ func (b *bench) runAudioproxy(p *procs, n, latencyMs int) (result, error) {
 	}
 	var clients []*exec.Cmd
 	for i := range n {
-		c := exec.Command(b.self, "client", filepath.Join(run, fmt.Sprintf("c%d", i%4), "audio"), b.raw, strconv.Itoa(int(st.Device.Period)))
+		write := int(st.Device.Period)
+		if b.write > 0 {
+			write = b.write
+		}
+		c := exec.Command(b.self, "client", filepath.Join(run, fmt.Sprintf("c%d", i%4), "audio"), b.raw, strconv.Itoa(write))
 		c, err := p.startNice(c, b.nice)
 		if err != nil {
 			return result{}, err
