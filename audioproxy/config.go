@@ -30,7 +30,7 @@ import (
 //	socket_mode  = 0o666                      # of the per-container sockets
 //	realtime     = false                      # SCHED_FIFO device thread (malgo devices)
 //	droidplexd   = "/run/droidplex/droidplexd.sock"  # events for the audio policy; "none": no control plane
-//	capture      = "none"                     # microphone: none | tone:FREQ (opened only while a stream may hear it)
+//	capture      = "none"                     # microphone: none | tone:FREQ | pulse[:SOURCE] (open only while a stream may hear it)
 //	foreground   = ""                         # who has the microphone until droidplexd says (default: nobody)
 //	[volumes]
 //	work = 0.5

@@ -50,7 +50,7 @@ Flags:
 	maxStreams := fs.Int("max-streams", def.MaxStreams, "streams per container")
 	realtime := fs.Bool("realtime", def.Realtime, "SCHED_FIFO device thread (malgo devices; needs CAP_SYS_NICE)")
 	droidplexd := fs.String("droidplexd", def.Droidplexd, "droidplexd socket for foreground and call-state events (none: do without)")
-	capture := fs.String("capture", def.Capture, "capture device (microphone): none | tone:FREQ")
+	capture := fs.String("capture", def.Capture, "capture device (microphone): none | tone:FREQ | pulse[:SOURCE]")
 	foreground := fs.String("foreground", def.Foreground, "foreground container until droidplexd says otherwise")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Parse(os.Args[1:])
