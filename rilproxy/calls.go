@@ -2,6 +2,7 @@ package rilproxy
 
 import (
 	"slices"
+	"time"
 
 	"droidplex/container/wire"
 	"droidplex/rilproxy/parcel"
@@ -16,6 +17,9 @@ func (m *Mux) pollLocked() {
 		return
 	}
 	m.polling = m.internalLocked(parcel.ReqGetCurrentCalls, nil, opPoll)
+	if m.polling {
+		m.pollSeq++
+	}
 }
 
 // pollDoneLocked ends a read of the proxy's own; list is nil when it
@@ -25,9 +29,78 @@ func (m *Mux) pollDoneLocked(list parcel.CallList) {
 	if list == nil {
 		m.sendTo(m.calls.Owners(nil), callStateChanged)
 	}
+	m.resolveDialsLocked(list != nil)
 	if m.pollAgain {
 		m.pollAgain = false
 		m.pollLocked()
+	}
+}
+
+// deferredDial is a DIAL the call table would refuse, waiting for a call
+// list read after it: the table follows the modem by one read, and a call
+// that has just ended must not block the next container's dial.
+type deferredDial struct {
+	s      *session
+	serial int32
+	body   []byte
+	after  uint64 // decided by the read with this sequence number or later
+}
+
+const maxDeferredDials = 8
+
+// deferDialLocked parks a DIAL until a fresh call list decides it; false
+// when too many are parked (the caller refuses it).
+func (m *Mux) deferDialLocked(s *session, serial int32, body []byte) bool {
+	if len(m.deferred) >= maxDeferredDials || !m.upOK {
+		return false
+	}
+	m.deferred = append(m.deferred, deferredDial{s, serial, append([]byte(nil), body...), m.pollSeq + 1})
+	m.pollLocked()
+	if !m.polling { // the read could not be sent
+		m.deferred = m.deferred[:len(m.deferred)-1]
+		return false
+	}
+	return true
+}
+
+// resolveDialsLocked decides the parked DIALs the completed read covers:
+// forwarded if the call table now allows them, refused otherwise.
+func (m *Mux) resolveDialsLocked(ok bool) {
+	kept := m.deferred[:0]
+	for _, d := range m.deferred {
+		switch {
+		case d.after > m.pollSeq:
+			kept = append(kept, d)
+		case d.s.gone:
+		case ok && m.calls.MayDial(d.s.name, m.cfg.Policy.ConcurrentCalls):
+			m.dialLocked(d)
+		default:
+			m.log.Info("dial refused: another container has a call", "container", d.s.name)
+			d.s.reply(d.serial, parcel.GenericFailure, nil)
+		}
+	}
+	clear(m.deferred[len(kept):])
+	m.deferred = kept
+}
+
+// dialLocked forwards a parked DIAL through the proxy's own writer (the
+// modem reader, which runs this, must not write to the modem itself).
+func (m *Mux) dialLocked(d deferredDial) {
+	t := m.tables[d.s.idx]
+	sl, serial := t.alloc()
+	if sl == nil {
+		d.s.reply(d.serial, parcel.GenericFailure, nil)
+		return
+	}
+	sl.id, sl.serial, sl.sess = parcel.ReqDial, d.serial, d.s
+	sl.deadline = time.Now().Add(m.cfg.Timeout).UnixNano()
+	parcel.SetRequestSerial(d.body, serial)
+	select {
+	case m.intQ <- d.body:
+		m.calls.Dialing(d.s.name)
+	default:
+		t.free(sl)
+		d.s.reply(d.serial, parcel.GenericFailure, nil)
 	}
 }
 

@@ -59,6 +59,8 @@ type Mux struct {
 	calls      policy.Calls
 	polling    bool
 	pollAgain  bool
+	pollSeq    uint64 // call-list reads sent
+	deferred   []deferredDial
 	sms        struct {
 		pending bool
 		target  string

@@ -291,3 +291,24 @@ func TestCallOfGoneContainerHungUp(t *testing.T) {
 		t.Fatalf("work sees %+v", l)
 	}
 }
+
+// A dial right after another container's call ended, before the modem's
+// indication of it arrived, is decided on a fresh call list: it goes through.
+func TestDialAfterCallEndedNotRefused(t *testing.T) {
+	cm := newCallModem()
+	r := startRig(t, Config{}, cm.Modem)
+	p, w := r.dial("personal"), r.dial("work")
+	wantErr(t, do(t, p, parcel.ReqDial, parcel.Dial{Address: parcel.Str("1")}.AppendTo(nil)), parcel.Success)
+	cm.set(parcel.Call{Index: 1, State: parcel.CallActive})
+	if e := nextEvent(t, r.m); e.Container != "personal" {
+		t.Fatalf("event %+v", e)
+	}
+	wantErr(t, do(t, w, parcel.ReqDial, parcel.Dial{Address: parcel.Str("2")}.AppendTo(nil)), parcel.GenericFailure)
+	cm.mu.Lock()
+	cm.list = nil // the call ended; its indication is late
+	cm.mu.Unlock()
+	wantErr(t, do(t, w, parcel.ReqDial, parcel.Dial{Address: parcel.Str("3")}.AppendTo(nil)), parcel.Success)
+	if n := cm.Count(parcel.ReqDial); n != 2 {
+		t.Fatalf("%d dials reached the modem, want 2", n)
+	}
+}

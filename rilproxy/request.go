@@ -57,9 +57,14 @@ func (m *Mux) request(s *session, body []byte) {
 	case policy.Dial:
 		m.mu.Lock()
 		if !m.calls.MayDial(s.name, m.cfg.Policy.ConcurrentCalls) {
+			// decided on a fresh call list (the table may still hold a
+			// call that has just ended)
+			parked := m.deferDialLocked(s, req.Serial, body)
 			m.mu.Unlock()
-			m.log.Info("dial refused: another container has a call", "container", s.name)
-			s.reply(req.Serial, parcel.GenericFailure, nil)
+			if !parked {
+				m.log.Info("dial refused: another container has a call", "container", s.name)
+				s.reply(req.Serial, parcel.GenericFailure, nil)
+			}
 			return
 		}
 		m.calls.Dialing(s.name)
