@@ -14,7 +14,8 @@ type Config struct {
 	Policy policy.Config
 	// Timeout bounds every forwarded request; a request without a reply by
 	// then is answered GENERIC_FAILURE (RADIO_NOT_AVAILABLE when the modem
-	// is gone). Default 20 s (below oFono's and RIL.java's own patience).
+	// is gone). Default 20 s. A network scan, network selection and data
+	// call set-up get at least 3 minutes (real modems take that long).
 	Timeout time.Duration
 	// MaxInFlight bounds each container's requests in flight (at most 255);
 	// over it a request is answered GENERIC_FAILURE at once. Default 64.

@@ -110,7 +110,16 @@ func TestTimeoutAnswersClient(t *testing.T) {
 	modem := &rilproxytest.Modem{Handler: func(parcel.Request) rilproxytest.Reply { return rilproxytest.Reply{None: true} }}
 	r := startRig(t, Config{Timeout: 50 * time.Millisecond}, modem)
 	c := r.dial("personal")
+	scan := c.Send(parcel.ReqQueryAvailableNetworks, nil) // a slow request: more patience
 	wantErr(t, do(t, c, parcel.ReqGetMute, nil), parcel.GenericFailure)
+	select {
+	case m := <-scan:
+		t.Fatalf("network scan answered %d at the short timeout", m.Error)
+	default:
+	}
+	if d := r.m.timeout(parcel.ReqQueryAvailableNetworks); d != slowTimeout {
+		t.Fatalf("scan timeout %v", d)
+	}
 }
 
 func TestInFlightBounded(t *testing.T) {

@@ -127,11 +127,24 @@ func (m *Mux) forward(s *session, req parcel.Request, body []byte) bool {
 		return false
 	}
 	sl.id, sl.serial, sl.sess = req.ID, req.Serial, s
-	sl.deadline = time.Now().Add(m.cfg.Timeout).UnixNano()
+	sl.deadline = time.Now().Add(m.timeout(req.ID)).UnixNano()
 	m.mu.Unlock()
 	parcel.SetRequestSerial(body, serial)
 	m.writeModem(body)
 	return true
+}
+
+// slowTimeout bounds the requests a real modem may take minutes over: a
+// network scan, manual network selection, a data call set-up.
+const slowTimeout = 3 * time.Minute
+
+func (m *Mux) timeout(id parcel.ReqID) time.Duration {
+	switch id {
+	case parcel.ReqQueryAvailableNetworks, parcel.ReqSetNetworkSelectionManual,
+		parcel.ReqSetNetworkSelectionAutomatic, parcel.ReqSetupDataCall:
+		return max(m.cfg.Timeout, slowTimeout)
+	}
+	return m.cfg.Timeout
 }
 
 // writeModem writes one request body to the modem. A failed write is left
