@@ -237,3 +237,37 @@ func TestRecorderGetsContainerMixBeforeVolume(t *testing.T) {
 		t.Fatalf("recorded level %.3f, want 0.5", l)
 	}
 }
+
+// TestWakeFramesThreshold: a writer that asks for 480 frames of room is
+// woken after two 240-frame periods, not one; a lying request larger than
+// the ring is clamped, so the writer is still woken once the ring is empty.
+func TestWakeFramesThreshold(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		want   uint32
+		wakeAt int // period after which the first wake comes
+	}{
+		{"any progress", 0, 1},
+		{"half the ring", 480, 2},
+		{"whole ring", 960, 4},
+		{"lying", 1 << 31, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newTestEngine(t, 4)
+			r := audioproxytest.NewRing(t, geo()) // 960 frames
+			var w audioproxytest.Waker
+			if _, err := e.Attach(e.Container("p"), r, wire.Output, wire.UsageMedia, &w); err != nil {
+				t.Fatal(err)
+			}
+			(&audioproxytest.Tone{Freq: 440, Amp: 0.1}).Fill(r)
+			r.SetWakeFrames(tc.want)
+			r.SetFlags(wire.FlagWaiting)
+			for p := 1; p <= 4; p++ {
+				render(e, 1, func() {})
+				if woken := w.Count() == 1; woken != (p >= tc.wakeAt) {
+					t.Fatalf("after period %d: woken %v", p, woken)
+				}
+			}
+		})
+	}
+}

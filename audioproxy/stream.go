@@ -164,8 +164,14 @@ func (s *Stream) consume(acc, tap []float32, n int, now int64, cgain float32, ra
 	r.SetConsumed(s.pos, now)
 	s.consumed.Store(s.pos)
 	if k > 0 && r.Flags()&wire.FlagWaiting != 0 {
-		r.ClearFlags(wire.FlagWaiting)
-		s.wake()
+		// The writer is blocked, so the write position read above still
+		// holds; wake it once the room it asked for is free (clamped: a
+		// lying wake_frames at worst means a wake when the ring is empty).
+		free := uint64(s.geo.Capacity) - (avail - uint64(k))
+		if want := min(uint64(r.WakeFrames()), uint64(s.geo.Capacity)); free >= want {
+			r.ClearFlags(wire.FlagWaiting)
+			s.wake()
+		}
 	}
 }
 

@@ -24,7 +24,7 @@ func TestCHeaderMatchesGo(t *testing.T) {
 int main(void) {
 	printf("size %zu\n", sizeof(struct dpx_ring_header));
 	F(magic); F(version); F(header_bytes); F(capacity_frames); F(frame_bytes); F(rate);
-	F(channels); F(format); F(period_frames); F(flags); F(underruns); F(clock_seq);
+	F(channels); F(format); F(period_frames); F(flags); F(underruns); F(clock_seq); F(wake_frames);
 	F(write_pos); F(read_pos); F(consumed); F(consumed_ns);
 	printf("MAGIC %u\nVERSION %u\nHEADER %u\nMAXCAP %u\nS16 %u\nF32 %u\n",
 		DPX_RING_MAGIC, DPX_RING_VERSION, DPX_RING_HEADER_SIZE, DPX_RING_MAX_CAPACITY, DPX_FORMAT_S16, DPX_FORMAT_F32);
@@ -57,7 +57,7 @@ int main(void) {
 		"size": HeaderSize, "magic": OffMagic, "version": OffVersion, "header_bytes": OffHeaderSize,
 		"capacity_frames": OffCapacity, "frame_bytes": OffFrameBytes, "rate": OffRate, "channels": OffChannels,
 		"format": OffFormat, "period_frames": OffPeriod, "flags": OffFlags, "underruns": OffUnderruns,
-		"clock_seq": OffClockSeq, "write_pos": OffWritePos, "read_pos": OffReadPos, "consumed": OffConsumed,
+		"clock_seq": OffClockSeq, "wake_frames": OffWakeFrames, "write_pos": OffWritePos, "read_pos": OffReadPos, "consumed": OffConsumed,
 		"consumed_ns": OffConsumedNs, "MAGIC": RingMagic, "VERSION": RingVersion, "HEADER": HeaderSize,
 		"MAXCAP": MaxCapacity, "S16": int(FormatS16), "F32": int(FormatF32),
 		"RUNNING": FlagRunning, "WAITING": FlagWaiting, "BROKEN": FlagBroken, "CLOSED": FlagClosed,

@@ -25,7 +25,7 @@ import (
 //	 32    4 flags            both    Flag* bits, changed with atomic or/and
 //	 36    4 underruns        server  periods the server found the ring short
 //	 40    4 clock_seq        server  seqlock over consumed/consumed_ns: odd while writing
-//	 44    4 reserved0        -       zero
+//	 44    4 wake_frames      writer  wake me when this much room is free (output); 0 = on any progress
 //	 48    8 write_pos        writer  frames ever written (never wraps in practice)
 //	 56    8 reserved1        -       zero
 //	 64    8 read_pos         reader  frames ever read
@@ -51,6 +51,7 @@ const (
 	OffFlags      = 32
 	OffUnderruns  = 36
 	OffClockSeq   = 40
+	OffWakeFrames = 44
 	OffWritePos   = 48
 	OffReadPos    = 64
 	OffConsumed   = 72
@@ -190,6 +191,15 @@ func (r *Ring) SetFlags(bits uint32) uint32 { return r.u32(OffFlags).Or(bits) }
 
 // ClearFlags clears bits in the flags word and returns the old word.
 func (r *Ring) ClearFlags(bits uint32) uint32 { return r.u32(OffFlags).And(^bits) }
+
+// WakeFrames returns how much free room an output stream's writer waits
+// for before it wants a wake-up (0: any progress). Untrusted when the peer
+// writes it; the reader clamps it to the capacity.
+func (r *Ring) WakeFrames() uint32 { return r.u32(OffWakeFrames).Load() }
+
+// SetWakeFrames publishes the room the writer waits for. Store it before
+// setting FlagWaiting.
+func (r *Ring) SetWakeFrames(n uint32) { r.u32(OffWakeFrames).Store(n) }
 
 // Underruns returns the underrun count.
 func (r *Ring) Underruns() uint32 { return r.u32(OffUnderruns).Load() }

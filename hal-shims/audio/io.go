@@ -35,6 +35,10 @@ func (s *Stream) Write(p []byte) (int, error) {
 		g := r.Geometry()
 		queued := s.pos - r.ReadPos()
 		if queued >= uint64(g.Capacity) { // full (or a confused server: wait, then give up)
+			// Ask to be woken when the rest of this write fits, or half
+			// the ring is free: fewer wake-ups for large writes, and still
+			// half a ring of slack when woken.
+			r.SetWakeFrames(uint32(min(frames, int(g.Capacity/2), int(g.Capacity))))
 			if !s.wait() {
 				s.disconnect()
 			}

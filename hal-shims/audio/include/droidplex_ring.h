@@ -37,7 +37,7 @@ struct dpx_ring_header {
 	uint32_t flags;           /*  32 DPX_FLAG_* */
 	uint32_t underruns;       /*  36 set by the server */
 	uint32_t clock_seq;       /*  40 seqlock over consumed/consumed_ns, odd while written */
-	uint32_t reserved0;       /*  44 */
+	uint32_t wake_frames;     /*  44 writer: wake me when this many frames are free; 0 = any progress */
 	uint64_t write_pos;       /*  48 frames ever written */
 	uint64_t reserved1;       /*  56 */
 	uint64_t read_pos;        /*  64 frames ever read */
