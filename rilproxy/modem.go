@@ -35,7 +35,7 @@ func (m *Mux) readModem(up io.Reader) error {
 		}
 	}
 	m.mu.Unlock()
-	return fmt.Errorf("%w: %v", ErrModemGone, err)
+	return fmt.Errorf("%w: %v", errModemGone, err)
 }
 
 // writeInternal writes the proxy's own requests, so that the modem reader

@@ -27,8 +27,9 @@ const (
 // and body (and often the next records) come in one read system call.
 const readBuf = 16 << 10
 
-// ErrModemGone is returned by Serve when the upstream modem connection ends.
-var ErrModemGone = errors.New("upstream modem connection ended")
+// errModemGone wraps why a modem connection ended (logged; the modem is
+// dialled again).
+var errModemGone = errors.New("upstream modem connection ended")
 
 // Mux multiplexes the containers' rild clients onto one modem. Create it
 // with New, then call Serve once.

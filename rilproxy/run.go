@@ -25,6 +25,7 @@ const ModemMock = "mock"
 
 // RunConfig is what rilproxyd runs.
 type RunConfig struct {
+	// Mux configures the multiplexer and its telephony policies.
 	Mux Config
 	// RunDir holds a directory per container with its "rild" socket
 	// (default /run/droidplex).

@@ -8,9 +8,9 @@ import (
 
 // Status is a snapshot of the Mux (GET /v1/status on rilproxyd's socket).
 type Status struct {
-	ModemConnected bool     `json:"modem_connected"`
-	RadioState     int32    `json:"radio_state"` // RIL_RadioState: 0 off, 1 unavailable, 10 on
-	Foreground     string   `json:"foreground,omitempty"`
+	ModemConnected bool     `json:"modem_connected"`       // the upstream modem is connected
+	RadioState     int32    `json:"radio_state"`           // RIL_RadioState: 0 off, 1 unavailable, 10 on
+	Foreground     string   `json:"foreground,omitempty"`  // as droidplexd last said
 	Connected      []string `json:"connected"`             // containers with a client
 	InCall         []string `json:"in_call"`               // containers owning a call or with one ringing
 	InFlight       int      `json:"in_flight"`             // requests awaiting the modem
