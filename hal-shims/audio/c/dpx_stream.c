@@ -221,6 +221,10 @@ ssize_t dpx_stream_write(struct dpx_stream *s, const void *buf, size_t bytes)
 		note_progress(s, rp);
 		uint64_t room = s->capacity - queued;
 		if (room == 0) {
+			/* Wake me when the rest fits, or half the ring is free (a server
+			 * that predates wake_frames wakes us on any progress). */
+			uint64_t want = left < s->capacity / 2 ? left : s->capacity / 2;
+			__atomic_store_n(&h->wake_frames, (uint32_t)(want ? want : 1), __ATOMIC_RELEASE);
 			int w = wait_progress(s, rp, due + 2 * frames_ns(s, s->dev_period));
 			if (w < 0 || (w == 0 && stalled(s))) {
 				disconnect(s);
