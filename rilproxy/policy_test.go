@@ -312,3 +312,50 @@ func TestDialAfterCallEndedNotRefused(t *testing.T) {
 		t.Fatalf("%d dials reached the modem, want 2", n)
 	}
 }
+
+// Indications reach whom their route names: the SIM toolkit the owner, a
+// USSD reply the foreground, a network time everyone (and later clients on
+// accept, as libril does), the modem's own RIL_CONNECTED nobody.
+func TestIndicationRoutes(t *testing.T) {
+	modem := &rilproxytest.Modem{}
+	r := startRig(t, Config{}, modem)
+	nitz := parcel.AppendString(nil, "26/11/23,15:00:00+00,0")
+	waitFor(t, "modem greeted the Mux", func() bool { return r.m.Status().RadioState == radioOn })
+	modem.Unsol(parcel.UnsolNitzTimeReceived, nitz)
+	waitFor(t, "NITZ kept", func() bool {
+		r.m.mu.Lock()
+		defer r.m.mu.Unlock()
+		return r.m.nitz != nil
+	})
+	r.m.SetForeground("work")
+	p, w := r.dial("personal"), r.dial("work")
+	for _, c := range []*rilproxytest.Client{p, w} { // the kept NITZ follows the greeting
+		u, err := c.Unsol(5 * time.Second)
+		if err != nil || u.Unsol != parcel.UnsolNitzTimeReceived || !bytes.Equal(u.Payload, nitz) {
+			t.Fatalf("after the greeting: %v %v", u.Unsol, err)
+		}
+	}
+	modem.Unsol(parcel.UnsolRilConnected, parcel.AppendInts(nil, 12))
+	modem.Unsol(parcel.UnsolStkProactiveCommand, parcel.AppendString(nil, "D0"))
+	modem.Unsol(parcel.UnsolOnUssd, parcel.AppendStrings(nil, parcel.Strs("0", "balance")...))
+	modem.Unsol(parcel.UnsolSignalStrength, make([]byte, 13*4)) // broadcast: marks the end
+	got := map[*rilproxytest.Client][]parcel.UnsolID{}
+	for _, c := range []*rilproxytest.Client{p, w} {
+		for {
+			u, err := c.Unsol(5 * time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u.Unsol == parcel.UnsolSignalStrength {
+				break
+			}
+			got[c] = append(got[c], u.Unsol)
+		}
+	}
+	if want := []parcel.UnsolID{parcel.UnsolStkProactiveCommand}; !slices.Equal(got[p], want) {
+		t.Errorf("personal (owner) got %v, want %v", got[p], want)
+	}
+	if want := []parcel.UnsolID{parcel.UnsolOnUssd}; !slices.Equal(got[w], want) {
+		t.Errorf("work (foreground) got %v, want %v", got[w], want)
+	}
+}
