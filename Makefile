@@ -10,7 +10,8 @@ BIN       := $(CURDIR)/bin
 FUZZTIME  ?= 10s
 BENCHTIME ?= 1s
 # Packages whose tests are about concurrency run again under the race detector.
-RACE_PKGS := ./container/events/... ./container/api/... ./container/client/... ./rilproxy/mockmodem/...
+RACE_PKGS := ./container/events/... ./container/api/... ./container/client/... ./rilproxy/mockmodem/... \
+             ./audioproxy/ ./inputproxy/ ./rilproxy/
 APT_PKGS  := gcc libc6-dev pkg-config lxc lxc-dev busybox-static pulseaudio pulseaudio-utils \
              sox libsox-fmt-all ofono dbus qemu-system-x86 cpio
 STATICCHECK_VERSION := v0.8.2
@@ -60,10 +61,13 @@ shimtest:
 demo: deps build
 	$(BIN)/droidplex demo --out $(CURDIR)/out/demo
 
-## bench: Go benchmarks, then the side-by-side harnesses (tables)
+## bench: Go benchmarks, then the side-by-side harnesses, each printing a table
+##        (results and the commands behind them: docs/benchmarks.md)
 bench: deps build
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime=$(BENCHTIME) ./...
-	@for h in scripts/bench/*.sh; do [ -x "$$h" ] && "$$h"; done; true
+	$(GO) run ./rilproxy/rilbench -n 20000 -containers 8 -d 3s
+	$(GO) test -run '^$$' -bench AddedLatency -benchtime 20000x -count 5 ./inputproxy/
+	$(GO) run ./audioproxy/audiobench -streams 2,8,32 -latency 10,20 -dur 10s
 
 ## fuzz: every Fuzz* target for FUZZTIME each
 fuzz:
