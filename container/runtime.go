@@ -45,6 +45,13 @@ type Instance interface {
 	// Stop asks the init to stop (SIGTERM), kills it after timeout, and
 	// returns once it has exited.
 	Stop(timeout time.Duration) error
+	// AddDevice gives the running container device node d (a hot-plugged
+	// input clone): it is allowed in the container's devices cgroup and
+	// created at d.Path. On failure nothing of it is left.
+	AddDevice(d spec.Device) error
+	// RemoveDevice takes d away again: denied, and its node removed. A
+	// device the container does not have is not an error.
+	RemoveDevice(d spec.Device) error
 }
 
 // Host prepares the host side of a container before it starts. OSHost is

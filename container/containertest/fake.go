@@ -50,6 +50,9 @@ type Runtime struct {
 	nextPid int
 	// StartErr, if set, is asked before each start; a non-nil error fails it.
 	StartErr func(name string) error
+	// AddDeviceErr, if set, is asked before a running container is given a
+	// device; a non-nil error fails it.
+	AddDeviceErr func(name string, d spec.Device) error
 }
 
 // NewRuntime returns a fake runtime writing to tr.
@@ -145,6 +148,24 @@ func (in *Instance) Wait() error {
 func (in *Instance) Stop(time.Duration) error {
 	in.rt.add("instance stop %s", in.name)
 	in.exit(nil)
+	return nil
+}
+
+// AddDevice implements container.Instance; AddDeviceErr can fail it.
+func (in *Instance) AddDevice(d spec.Device) error {
+	if f := in.rt.AddDeviceErr; f != nil {
+		if err := f(in.name, d); err != nil {
+			in.rt.add("instance add-device %s %s %c %d:%d: %v", in.name, d.Path, d.Type, d.Major, d.Minor, err)
+			return err
+		}
+	}
+	in.rt.add("instance add-device %s %s %c %d:%d", in.name, d.Path, d.Type, d.Major, d.Minor)
+	return nil
+}
+
+// RemoveDevice implements container.Instance.
+func (in *Instance) RemoveDevice(d spec.Device) error {
+	in.rt.add("instance remove-device %s %s %c %d:%d", in.name, d.Path, d.Type, d.Major, d.Minor)
 	return nil
 }
 

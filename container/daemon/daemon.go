@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -102,7 +103,11 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	srv.SetReady(true)
 	log.Info("serving", "socket", cfg.Socket, "config", cfg.ConfigFile, "runtime", cfg.Runtime,
 		"containers", len(f.Containers), "version", version.String())
-	serr := ctlhttp.Serve(ctx, l, srv.Handler(api.ContainerRoutes(m)))
+	routes := func(mux *http.ServeMux) {
+		api.ContainerRoutes(m)(mux)
+		api.InputRoutes(m)(mux)
+	}
+	serr := ctlhttp.Serve(ctx, l, srv.Handler(routes))
 	if cfg.StopOnExit {
 		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()

@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"path/filepath"
-	"strings"
 
+	"droidplex/container"
 	"droidplex/container/spec"
 	inputwire "droidplex/inputproxy/wire"
 	"droidplex/internal/ctlhttp"
@@ -29,10 +28,11 @@ func (c inputproxyd) Clones(ctx context.Context, name string) ([]spec.Device, er
 		if n.Path == "" {
 			continue // a recording clone: no node
 		}
-		if !filepath.IsAbs(n.Path) || filepath.Clean(n.Path) != n.Path || strings.ContainsAny(n.Path, " \t\r\n\\#") || n.Major == 0 {
-			return nil, fmt.Errorf("inputproxyd gave an invalid clone node %q (%d:%d)", n.Path, n.Major, n.Minor)
+		d, err := container.InputDevice(n.Path, n.Major, n.Minor)
+		if err != nil {
+			return nil, fmt.Errorf("inputproxyd gave an invalid clone node: %w", err)
 		}
-		devs = append(devs, spec.Device{Host: n.Path, Type: 'c', Major: n.Major, Minor: n.Minor})
+		devs = append(devs, d)
 	}
 	return devs, nil
 }

@@ -228,6 +228,13 @@ func (in *instance) Wait() error {
 	return in.err
 }
 
+// AddDevice implements container.Instance: the node is created in the
+// private /dev (there is no devices cgroup).
+func (in *instance) AddDevice(d spec.Device) error { return container.MakeNode(in.pid, d) }
+
+// RemoveDevice implements container.Instance.
+func (in *instance) RemoveDevice(d spec.Device) error { return container.RemoveNode(in.pid, d) }
+
 // Stop sends SIGTERM, then SIGKILL after timeout. Killing the init of a pid
 // namespace kills every process in it.
 func (in *instance) Stop(timeout time.Duration) error {

@@ -1,6 +1,7 @@
 package linux
 
 import (
+	"fmt"
 	"os"
 	"unsafe"
 
@@ -77,4 +78,69 @@ func Nice() (int, error) {
 		return 0, wrap("getpriority", err)
 	}
 	return 20 - p, nil
+}
+
+// OpenInRoot opens dir (a path relative to root, resolved as if root were
+// "/": absolute symlinks and ".." stay inside it) as an O_PATH directory
+// descriptor. It is how the host reaches into a container's /dev through
+// /proc/<pid>/root without following the container's links out of it.
+func OpenInRoot(root *os.File, dir string) (*os.File, error) {
+	how := unix.OpenHow{Flags: unix.O_PATH | unix.O_DIRECTORY | unix.O_CLOEXEC,
+		Resolve: unix.RESOLVE_IN_ROOT | unix.RESOLVE_NO_MAGICLINKS}
+	fd, err := retry2(func() (int, error) { return unix.Openat2(int(root.Fd()), dir, &how) })
+	if err != nil {
+		return nil, &os.PathError{Op: "openat2", Path: dir, Err: err}
+	}
+	return os.NewFile(uintptr(fd), dir), nil
+}
+
+// MkdirAt creates directory name in dir.
+func MkdirAt(dir *os.File, name string, perm uint32) error {
+	err := retry(func() error { return unix.Mkdirat(int(dir.Fd()), name, perm) })
+	if err != nil {
+		return &os.PathError{Op: "mkdirat", Path: name, Err: err}
+	}
+	return nil
+}
+
+// MknodAt creates the device node name in dir, then sets its permission
+// bits to perm (mknod honours the umask) through the node itself, never
+// through a path the container could swap for a link.
+func MknodAt(dir *os.File, name string, mode uint32, dev uint64, perm uint32) error {
+	err := retry(func() error { return unix.Mknodat(int(dir.Fd()), name, mode|perm, int(dev)) })
+	if err != nil {
+		return &os.PathError{Op: "mknodat", Path: name, Err: err}
+	}
+	fd, err := retry2(func() (int, error) {
+		return unix.Openat(int(dir.Fd()), name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	})
+	if err != nil {
+		return &os.PathError{Op: "openat", Path: name, Err: err}
+	}
+	defer unix.Close(fd)
+	err = retry(func() error { return unix.Fchmodat(unix.AT_FDCWD, fmt.Sprintf("/proc/self/fd/%d", fd), perm, 0) })
+	if err != nil {
+		return &os.PathError{Op: "chmod", Path: name, Err: err}
+	}
+	return nil
+}
+
+// LstatAt returns the file type bits and device number of name in dir,
+// without following a link.
+func LstatAt(dir *os.File, name string) (mode uint32, rdev uint64, err error) {
+	var st unix.Stat_t
+	err = retry(func() error { return unix.Fstatat(int(dir.Fd()), name, &st, unix.AT_SYMLINK_NOFOLLOW) })
+	if err != nil {
+		return 0, 0, &os.PathError{Op: "fstatat", Path: name, Err: err}
+	}
+	return st.Mode & unix.S_IFMT, st.Rdev, nil
+}
+
+// UnlinkAt removes the (non-directory) entry name from dir.
+func UnlinkAt(dir *os.File, name string) error {
+	err := retry(func() error { return unix.Unlinkat(int(dir.Fd()), name, 0) })
+	if err != nil {
+		return &os.PathError{Op: "unlinkat", Path: name, Err: err}
+	}
+	return nil
 }
