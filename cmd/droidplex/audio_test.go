@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -26,34 +25,9 @@ func TestAudioCommands(t *testing.T) {
 	cfg.RingPeriods = 16 // a shared, loaded test machine
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	rctx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- audioproxy.Run(rctx, cfg, testutil.Logger(t)) }()
-	defer func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
-	run := func(args ...string) (string, error) {
-		cmd := newAudioCmd()
-		var out bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(&out)
-		cmd.SetArgs(append(args, "--socket", cfg.APISocket))
-		err := cmd.ExecuteContext(ctx)
-		return out.String(), err
-	}
-	for {
-		if _, err := run("status"); err == nil {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatal("audioproxyd's API never came up")
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
+	daemon(t, ctx, func(ctx context.Context) error { return audioproxy.Run(ctx, cfg, testutil.Logger(t)) })
+	run := cli(ctx, newAudioCmd, cfg.APISocket)
+	waitUntil(t, ctx, "audioproxyd's API coming up", func() bool { _, err := run("status"); return err == nil })
 	wav := filepath.Join(dir, "personal.wav")
 	tests := []struct {
 		args    []string

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
 	"strings"
@@ -22,32 +21,11 @@ func TestAudioPolicyCommands(t *testing.T) {
 	cfg.Droidplexd = "none"
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	rctx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- audioproxy.Run(rctx, cfg, testutil.Logger(t)) }()
-	defer func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
-	run := func(args ...string) (string, error) {
-		cmd := newAudioCmd()
-		var out bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(&out)
-		cmd.SetArgs(append(args, "--socket", cfg.APISocket))
-		err := cmd.ExecuteContext(ctx)
-		return out.String(), err
-	}
+	daemon(t, ctx, func(ctx context.Context) error { return audioproxy.Run(ctx, cfg, testutil.Logger(t)) })
+	run := cli(ctx, newAudioCmd, cfg.APISocket)
 	var out string
 	var err error
-	for out, err = run("policy"); err != nil; out, err = run("policy") {
-		if ctx.Err() != nil {
-			t.Fatalf("audioproxyd never answered: %v", err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitUntil(t, ctx, "audioproxyd answering", func() bool { out, err = run("policy"); return err == nil })
 	if !strings.HasPrefix(out, "mode normal, route speaker;") {
 		t.Fatalf("policy:\n%s", out)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
 	"strings"
@@ -21,38 +20,16 @@ func TestInputCommands(t *testing.T) {
 	defer b.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	rctx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() {
-		done <- inputproxy.Run(rctx, inputproxy.Config{APISocket: sock, Containers: []string{"personal", "work"},
+	daemon(t, ctx, func(ctx context.Context) error {
+		return inputproxy.Run(ctx, inputproxy.Config{APISocket: sock, Containers: []string{"personal", "work"},
 			Foreground: "personal", Virtual: true, VirtualSize: "1080x2400",
 			Backend: inputproxy.NewRecorder(b)}, testutil.Logger(t))
-	}()
-	defer func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
-	run := func(args ...string) (string, error) {
-		cmd := newInputCmd()
-		var out bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(&out)
-		cmd.SetArgs(append(args, "--socket", sock))
-		err := cmd.ExecuteContext(ctx)
-		return out.String(), err
-	}
-	for {
-		if out, err := run("status"); err == nil && strings.Contains(out, "virtual:touchscreen") {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatal("inputproxyd never came up")
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
+	})
+	run := cli(ctx, newInputCmd, sock)
+	waitUntil(t, ctx, "inputproxyd coming up", func() bool {
+		out, err := run("status")
+		return err == nil && strings.Contains(out, "virtual:touchscreen")
+	})
 	for _, tt := range []struct {
 		args []string
 		err  string

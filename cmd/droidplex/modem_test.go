@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
 	"strings"
@@ -12,9 +11,6 @@ import (
 	"droidplex/rilproxy/mockmodem"
 )
 
-// TestMain checks for leaked descriptors (the package's only TestMain).
-func TestMain(m *testing.M) { testutil.Main(m) }
-
 // TestModemCommands runs the mock modem in-process and drives it with
 // `droidplex modem ...`.
 func TestModemCommands(t *testing.T) {
@@ -22,34 +18,9 @@ func TestModemCommands(t *testing.T) {
 	cfg := mockmodem.RunConfig{RildSocket: filepath.Join(dir, "modem", "rild"), ControlSocket: filepath.Join(dir, "modem.sock")}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	rctx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- mockmodem.Run(rctx, cfg, testutil.Logger(t)) }()
-	defer func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
-	run := func(args ...string) (string, error) {
-		cmd := newModemCmd()
-		var out bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(&out)
-		cmd.SetArgs(append(args, "--socket", cfg.ControlSocket))
-		err := cmd.ExecuteContext(ctx)
-		return out.String(), err
-	}
-	for {
-		if _, err := run("status"); err == nil {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatal("control socket never came up")
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
+	daemon(t, ctx, func(ctx context.Context) error { return mockmodem.Run(ctx, cfg, testutil.Logger(t)) })
+	run := cli(ctx, newModemCmd, cfg.ControlSocket)
+	waitUntil(t, ctx, "the control socket coming up", func() bool { _, err := run("status"); return err == nil })
 	tests := []struct {
 		args    []string
 		want    string // in the output, or in the error when wantErr
