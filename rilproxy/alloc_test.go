@@ -30,7 +30,8 @@ func hotMux(tb testing.TB, n int) (*Mux, []*session, *lastFrame) {
 		tb.Fatal(err)
 	}
 	w := &lastFrame{}
-	m.up, m.upOK = w, true
+	m.up = w
+	m.upOK.Store(true)
 	ss := make([]*session, n)
 	for i := range ss {
 		a, b := net.Pipe()

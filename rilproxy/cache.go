@@ -40,13 +40,16 @@ func (m *Mux) cached(s *session, req parcel.Request, body []byte) {
 		e.waiters = append(e.waiters, waiter{s, req.Serial})
 		m.mu.Unlock()
 		return
-	case !m.upOK:
+	case !m.upOK.Load():
 		m.mu.Unlock()
 		s.reply(req.Serial, parcel.RadioNotAvailable, nil)
 		return
 	}
-	sl, serial := m.tables[s.idx].alloc()
+	t := m.tables[s.idx]
+	t.mu.Lock()
+	sl, serial := t.alloc()
 	if sl == nil {
+		t.mu.Unlock()
 		m.mu.Unlock()
 		s.reply(req.Serial, parcel.GenericFailure, nil)
 		return
@@ -58,6 +61,7 @@ func (m *Mux) cached(s *session, req parcel.Request, body []byte) {
 	e.lead, e.inval = true, m.inval[req.ID]
 	sl.id, sl.serial, sl.sess, sl.cache = req.ID, req.Serial, s, e
 	sl.deadline = time.Now().Add(m.cfg.Timeout).UnixNano()
+	t.mu.Unlock()
 	m.mu.Unlock()
 	parcel.SetRequestSerial(body, serial)
 	m.writeModem(body)

@@ -51,7 +51,7 @@ const maxDeferredDials = 8
 // deferDialLocked parks a DIAL until a fresh call list decides it; false
 // when too many are parked (the caller refuses it).
 func (m *Mux) deferDialLocked(s *session, serial int32, body []byte) bool {
-	if len(m.deferred) >= maxDeferredDials || !m.upOK {
+	if len(m.deferred) >= maxDeferredDials || !m.upOK.Load() {
 		return false
 	}
 	m.deferred = append(m.deferred, deferredDial{s, serial, append([]byte(nil), body...), m.pollSeq + 1})
@@ -87,6 +87,8 @@ func (m *Mux) resolveDialsLocked(ok bool) {
 // modem reader, which runs this, must not write to the modem itself).
 func (m *Mux) dialLocked(d deferredDial) {
 	t := m.tables[d.s.idx]
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	sl, serial := t.alloc()
 	if sl == nil {
 		d.s.reply(d.serial, parcel.GenericFailure, nil)

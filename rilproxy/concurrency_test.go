@@ -93,8 +93,8 @@ func TestConcurrentContainersNoMisroute(t *testing.T) {
 	r.m.mu.Lock()
 	defer r.m.mu.Unlock()
 	for _, tb := range r.m.tables {
-		if tb.n != 0 {
-			t.Errorf("owner %d has %d slots still in use", tb.owner, tb.n)
+		if n := tb.inFlight(); n != 0 {
+			t.Errorf("owner %d has %d slots still in use", tb.owner, n)
 		}
 	}
 }

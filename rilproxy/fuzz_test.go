@@ -45,8 +45,8 @@ func FuzzMuxInput(f *testing.F) {
 		}
 		m.mu.Lock()
 		for _, tb := range m.tables {
-			if tb.n < 0 || tb.n > len(tb.slots) {
-				t.Fatalf("table %d uses %d of %d slots", tb.owner, tb.n, len(tb.slots))
+			if n := tb.inFlight(); n < 0 || n > len(tb.slots) {
+				t.Fatalf("table %d uses %d of %d slots", tb.owner, n, len(tb.slots))
 			}
 		}
 		m.mu.Unlock()

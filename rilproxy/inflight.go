@@ -1,6 +1,8 @@
 package rilproxy
 
 import (
+	"sync"
+
 	"droidplex/rilproxy/parcel"
 )
 
@@ -44,8 +46,11 @@ type slot struct {
 	cache    *cacheEntry // the lead of a merged cached query
 }
 
-// table is one owner's in-flight requests.
+// table is one owner's in-flight requests. Its own lock (taken after
+// Mux.mu when both are held) keeps the relay path of one container off the
+// Mux lock and away from the other containers.
 type table struct {
+	mu    sync.Mutex
 	owner int
 	slots []slot
 	n     int // used
@@ -84,6 +89,27 @@ func (t *table) lookup(slotIdx int, gen uint16) *slot {
 		return nil
 	}
 	return s
+}
+
+// take returns a copy of the slot a reply's serial names and frees it;
+// false for a stale or foreign serial.
+func (t *table) take(slotIdx int, gen uint16) (slot, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := t.lookup(slotIdx, gen)
+	if s == nil {
+		return slot{}, false
+	}
+	c := *s
+	t.free(s)
+	return c, true
+}
+
+// inFlight returns how many slots are used.
+func (t *table) inFlight() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.n
 }
 
 func (t *table) free(s *slot) {

@@ -26,7 +26,7 @@ func (m *Mux) readModem(up io.Reader) error {
 		m.fromModem(body)
 	}
 	m.mu.Lock()
-	m.upOK = false
+	m.upOK.Store(false)
 	m.failLocked(math.MaxInt64, parcel.RadioNotAvailable)
 	m.radioState = radioUnavailable
 	for _, s := range m.sessions {
@@ -54,10 +54,13 @@ func (m *Mux) writeInternal(ctx context.Context) {
 // internalLocked sends a request of the proxy's own; o says what to do
 // with its reply.
 func (m *Mux) internalLocked(id parcel.ReqID, payload []byte, o op) bool {
-	if !m.upOK {
+	if !m.upOK.Load() {
 		return false
 	}
-	sl, serial := m.tables[ownerProxy].alloc()
+	t := m.tables[ownerProxy]
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	sl, serial := t.alloc()
 	if sl == nil {
 		m.log.Error("proxy's own in-flight table full", "request", id)
 		return false
@@ -68,17 +71,16 @@ func (m *Mux) internalLocked(id parcel.ReqID, payload []byte, o op) bool {
 	case m.intQ <- parcel.AppendRequest(nil, id, serial, payload):
 		return true
 	default:
-		m.tables[ownerProxy].free(sl)
+		t.free(sl)
 		m.log.Error("proxy's own request queue full", "request", id)
 		return false
 	}
 }
 
-// ackLocked sends RESPONSE_ACKNOWLEDGEMENT for a type 3 or 4 message (the
+// ack sends RESPONSE_ACKNOWLEDGEMENT for a type 3 or 4 message (the
 // clients get types 0 and 1, which every client understands).
-func (m *Mux) ackLocked() {
-	m.ackNext++
-	b := parcel.AppendRequest(nil, parcel.ReqResponseAcknowledgement, packSerial(ownerAck, 0, m.ackNext), nil)
+func (m *Mux) ack() {
+	b := parcel.AppendRequest(nil, parcel.ReqResponseAcknowledgement, packSerial(ownerAck, 0, uint16(m.ackNext.Add(1))), nil)
 	select {
 	case m.intQ <- b:
 	default:
@@ -92,40 +94,46 @@ func (m *Mux) fromModem(body []byte) {
 		m.log.Warn("malformed message from the modem", "err", err)
 		return
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	switch msg.Type {
 	case parcel.SolicitedAck: // early ack of a request: absorbed
 		return
 	case parcel.SolicitedAckExp, parcel.UnsolicitedAckExp:
-		m.ackLocked()
+		m.ack()
 	}
 	if msg.IsUnsolicited() {
+		m.mu.Lock()
 		m.unsolLocked(msg, body)
+		m.mu.Unlock()
 		return
 	}
 	owner, idx, gen := unpackSerial(msg.Serial)
 	if owner >= len(m.tables) {
 		return
 	}
-	t := m.tables[owner]
-	sl := t.lookup(idx, gen)
-	if sl == nil {
+	sl, ok := m.tables[owner].take(idx, gen)
+	if !ok {
 		m.log.Debug("reply to no request in flight (late or foreign)", "serial", msg.Serial)
 		return
 	}
-	id, serial, sess, o, ce := sl.id, sl.serial, sl.sess, sl.op, sl.cache
-	t.free(sl)
-	if msg.Error == parcel.Success {
-		if r, _ := policy.Request(id); r.Invalidates != nil {
-			m.invalidateLocked(r.Invalidates)
+	r, _ := policy.Request(sl.id)
+	if sl.cache == nil && sl.op == opNone && r.Invalidates == nil &&
+		sl.id != parcel.ReqGetCurrentCalls && sl.id != parcel.ReqDial {
+		// the relay path: no policy state involved, no Mux lock
+		if sl.sess != nil {
+			sl.sess.relay(body, parcel.Solicited, sl.serial)
 		}
-	}
-	if id == parcel.ReqGetCurrentCalls && msg.Error == parcel.Success {
-		m.callListLocked(sess, serial, o, msg.Payload)
 		return
 	}
-	m.finishLocked(id, serial, sess, o, ce, msg.Error, body)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if msg.Error == parcel.Success && r.Invalidates != nil {
+		m.invalidateLocked(r.Invalidates)
+	}
+	if sl.id == parcel.ReqGetCurrentCalls && msg.Error == parcel.Success {
+		m.callListLocked(sl.sess, sl.serial, sl.op, msg.Payload)
+		return
+	}
+	m.finishLocked(sl.id, sl.serial, sl.sess, sl.op, sl.cache, msg.Error, body)
 }
 
 // finishLocked completes a request: with the modem's reply body, or (body

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"droidplex/container/wire"
@@ -43,12 +44,14 @@ type Mux struct {
 	readyO sync.Once
 	wg     sync.WaitGroup
 
+	upOK    atomic.Bool   // a modem is connected
+	ackNext atomic.Uint32 // serials of the proxy's acknowledgements
+
 	wmu  sync.Mutex // upstream writes
 	up   io.WriteCloser
 	wbuf []byte
 
 	mu         sync.Mutex
-	upOK       bool
 	sessions   []*session // by owner id - 1
 	tables     []*table   // by owner id; 0 is the proxy's own
 	radioState int32
@@ -69,7 +72,6 @@ type Mux struct {
 	}
 	cache   map[cacheKey]*cacheEntry
 	inval   [138]uint32
-	ackNext uint16
 	dropped uint64 // call events nobody read in time
 }
 
@@ -156,7 +158,8 @@ func (m *Mux) modemLoop(ctx context.Context, dial Dialer) {
 			m.up = up
 			m.wmu.Unlock()
 			m.mu.Lock()
-			m.upOK, m.sentPower, m.sentScreen = true, -1, -1
+			m.upOK.Store(true)
+			m.sentPower, m.sentScreen = -1, -1
 			m.mu.Unlock()
 			stop := context.AfterFunc(ctx, func() { up.Close() })
 			err = m.readModem(up)
@@ -248,9 +251,11 @@ func (m *Mux) detach(s *session) {
 	m.sessions[s.idx-1] = nil
 	s.gone = true
 	t := m.tables[s.idx]
+	t.mu.Lock()
 	for i := range t.slots {
 		t.slots[i].sess = nil
 	}
+	t.mu.Unlock()
 	for _, index := range m.calls.Drop(s.name) {
 		m.log.Info("hanging up the call of a container that left", "container", s.name, "index", index)
 		m.internalLocked(parcel.ReqHangup, parcel.AppendInts(nil, index), opNone)
@@ -284,16 +289,19 @@ func (m *Mux) expireLoop(ctx context.Context) {
 // failLocked answers every request in flight whose deadline is before now
 // with e and frees its slot (a late reply is then dropped).
 func (m *Mux) failLocked(now int64, e parcel.Errno) {
+	var expired []slot
 	for _, t := range m.tables {
+		t.mu.Lock()
 		for i := range t.slots {
-			sl := &t.slots[i]
-			if !sl.used || sl.deadline > now {
-				continue
+			if sl := &t.slots[i]; sl.used && sl.deadline <= now {
+				expired = append(expired, *sl)
+				t.free(sl)
 			}
-			m.log.Warn("request timed out", "request", sl.id, "owner", t.owner)
-			id, serial, sess, o, ce := sl.id, sl.serial, sl.sess, sl.op, sl.cache
-			t.free(sl)
-			m.finishLocked(id, serial, sess, o, ce, e, nil)
 		}
+		t.mu.Unlock()
+	}
+	for _, sl := range expired {
+		m.log.Warn("request not answered by the modem", "request", sl.id, "answer", e)
+		m.finishLocked(sl.id, sl.serial, sl.sess, sl.op, sl.cache, e, nil)
 	}
 }

@@ -165,9 +165,7 @@ func TestDisconnectedContainersRepliesDropped(t *testing.T) {
 	}
 	mu.Unlock()
 	waitFor(t, "slots freed", func() bool {
-		r.m.mu.Lock()
-		defer r.m.mu.Unlock()
-		return r.m.tables[1].n == 0
+		return r.m.tables[1].inFlight() == 0
 	})
 	for range 4 { // the table is usable again, and nothing stray arrived
 		wantErr(t, do(t, c2, parcel.ReqGetMute, nil), parcel.Success)

@@ -113,22 +113,22 @@ func (m *Mux) request(s *session, body []byte) {
 // forward sends a request upstream under a remapped serial; false when it
 // was answered locally instead (no modem, or too many requests in flight).
 func (m *Mux) forward(s *session, req parcel.Request, body []byte) bool {
-	m.mu.Lock()
-	if !m.upOK {
-		m.mu.Unlock()
+	if !m.upOK.Load() {
 		s.reply(req.Serial, parcel.RadioNotAvailable, nil)
 		return false
 	}
-	sl, serial := m.tables[s.idx].alloc()
+	t := m.tables[s.idx]
+	t.mu.Lock()
+	sl, serial := t.alloc()
 	if sl == nil {
-		m.mu.Unlock()
+		t.mu.Unlock()
 		m.log.Warn("too many requests in flight", "container", s.name, "request", req.ID)
 		s.reply(req.Serial, parcel.GenericFailure, nil)
 		return false
 	}
 	sl.id, sl.serial, sl.sess = req.ID, req.Serial, s
 	sl.deadline = time.Now().Add(m.timeout(req.ID)).UnixNano()
-	m.mu.Unlock()
+	t.mu.Unlock()
 	parcel.SetRequestSerial(body, serial)
 	m.writeModem(body)
 	return true

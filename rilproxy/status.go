@@ -22,7 +22,7 @@ type Status struct {
 func (m *Mux) Status() Status {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	st := Status{ModemConnected: m.upOK, RadioState: m.radioState, Foreground: m.fg, Connected: []string{}, Cached: len(m.cache)}
+	st := Status{ModemConnected: m.upOK.Load(), RadioState: m.radioState, Foreground: m.fg, Connected: []string{}, Cached: len(m.cache)}
 	for _, s := range m.sessions {
 		if s != nil {
 			st.Connected = append(st.Connected, s.name)
@@ -30,7 +30,7 @@ func (m *Mux) Status() Status {
 	}
 	st.InCall = m.calls.Owners([]string{})
 	for _, t := range m.tables {
-		st.InFlight += t.n
+		st.InFlight += t.inFlight()
 	}
 	if m.sms.pending {
 		st.SMSPending = m.sms.target
