@@ -3,11 +3,7 @@ package wire
 import (
 	"encoding/hex"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	"droidplex/internal/testutil"
@@ -19,7 +15,6 @@ import (
 // the same values.
 func TestCtlCHeaderMatchesGo(t *testing.T) {
 	testutil.RequireCmd(t, "gcc")
-	dir := t.TempDir()
 	src := `#include <stdio.h>
 #include <string.h>
 #include "droidplex_ring.h"
@@ -58,23 +53,7 @@ int main(void) {
 	return 0;
 }
 `
-	if err := os.WriteFile(filepath.Join(dir, "c.c"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	inc := testutil.Path(t, "hal-shims/audio/include")
-	bin := filepath.Join(dir, "c")
-	if out, err := exec.Command("gcc", "-std=c11", "-Wall", "-Werror", "-I", inc, "-o", bin, filepath.Join(dir, "c.c")).CombinedOutput(); err != nil {
-		t.Fatalf("gcc: %v\n%s", err, out)
-	}
-	out, err := exec.Command(bin).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]string{}
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		k, v, _ := strings.Cut(line, " ")
-		got[k] = v
-	}
+	got := runC(t, src)
 	open := AppendOpen(nil, Open{Dir: Input, Usage: UsageVoice,
 		Params: Params{Rate: 48000, Channels: 2, Format: FormatS16}, PeriodHint: 960})
 	opened := AppendOpened(nil, Opened{ID: 7, Size: 8192, Geometry: Geometry{Capacity: 1920, Period: 240,

@@ -1,11 +1,7 @@
 package wire
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	"droidplex/internal/testutil"
@@ -17,7 +13,6 @@ func TestMain(m *testing.M) { testutil.Main(m) }
 // offsets and constants and compares them with the Go definitions.
 func TestCHeaderMatchesGo(t *testing.T) {
 	testutil.RequireCmd(t, "gcc")
-	dir := t.TempDir()
 	src := `#include <stdio.h>
 #include "droidplex_ring.h"
 #define F(n) printf(#n " %zu\n", offsetof(struct dpx_ring_header, n))
@@ -32,24 +27,11 @@ int main(void) {
 	return 0;
 }
 `
-	if err := os.WriteFile(filepath.Join(dir, "h.c"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	inc := testutil.Path(t, "hal-shims/audio/include")
-	bin := filepath.Join(dir, "h")
-	if out, err := exec.Command("gcc", "-std=c11", "-Wall", "-Werror", "-I", inc, "-o", bin, filepath.Join(dir, "h.c")).CombinedOutput(); err != nil {
-		t.Fatalf("gcc: %v\n%s", err, out)
-	}
-	out, err := exec.Command(bin).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
 	got := map[string]int{}
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		k, v, _ := strings.Cut(line, " ")
+	for k, v := range runC(t, src) {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			t.Fatalf("bad line %q", line)
+			t.Fatalf("bad value %q for %s", v, k)
 		}
 		got[k] = n
 	}
