@@ -1,0 +1,103 @@
+package rilproxy
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"time"
+
+	"droidplex/rilproxy/parcel"
+)
+
+func (m *Mux) accept(ctx context.Context, name string, l net.Listener) {
+	// Greet nobody before the modem said RIL_CONNECTED and its radio state
+	// (or did not within a second: then the configured version and
+	// "unavailable" are announced, and the real state follows).
+	select {
+	case <-m.ready:
+	case <-time.After(time.Second):
+	case <-ctx.Done():
+	}
+	idx := m.index[name]
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		m.mu.Lock()
+		if old := m.sessions[idx-1]; old != nil {
+			// A client that reconnects at once may arrive before its old
+			// connection's end was read: give that a moment.
+			m.mu.Unlock()
+			select {
+			case <-old.left:
+			case <-time.After(200 * time.Millisecond):
+			}
+			m.mu.Lock()
+		}
+		if m.sessions[idx-1] != nil {
+			m.mu.Unlock()
+			m.log.Warn("second client refused: one client per container socket", "container", name)
+			c.Close()
+			continue
+		}
+		s := newSession(name, idx, c, m.cfg.QueueLen)
+		m.sessions[idx-1] = s
+		s.unsol(parcel.UnsolRilConnected, parcel.AppendInts(nil, m.rilVersion)) // [1][version]
+		s.unsol(parcel.UnsolRadioStateChanged, parcel.AppendInt32(nil, m.radioState))
+		if m.nitz != nil {
+			s.relay(m.nitz, parcel.Unsolicited, 0)
+		}
+		m.mu.Unlock()
+		m.log.Info("client connected", "container", name)
+		m.wg.Go(s.writeLoop)
+		m.wg.Go(func() { m.readClient(s) })
+	}
+}
+
+func (m *Mux) readClient(s *session) {
+	fr := parcel.NewFrameReader(bufio.NewReaderSize(s.conn, readBuf), parcel.MaxBody)
+	for {
+		body, err := fr.Next()
+		if err != nil {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+				m.log.Warn("client dropped", "container", s.name, "err", err)
+			}
+			break
+		}
+		m.request(s, body)
+	}
+	m.detach(s)
+}
+
+// detach forgets a client that left: its requests in flight are finished
+// upstream with their replies dropped, its calls are hung up, an SMS it
+// did not acknowledge is refused upstream, and the radio power and screen
+// state are re-decided without it.
+func (m *Mux) detach(s *session) {
+	s.kill()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sessions[s.idx-1] = nil
+	s.gone = true
+	t := m.tables[s.idx]
+	t.mu.Lock()
+	for i := range t.slots {
+		t.slots[i].sess = nil
+	}
+	t.mu.Unlock()
+	for _, index := range m.calls.Drop(s.name) {
+		m.log.Info("hanging up the call of a container that left", "container", s.name, "index", index)
+		m.internalLocked(parcel.ReqHangup, parcel.AppendInts(nil, index), opNone)
+	}
+	if m.sms.pending && m.sms.target == s.name {
+		m.sms.pending = false
+		m.refuseSMSLocked(m.sms.ack)
+	}
+	m.updatePowerLocked()
+	m.updateScreenLocked()
+	close(s.left)
+	m.log.Info("client disconnected", "container", s.name)
+}
