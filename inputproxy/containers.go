@@ -20,6 +20,7 @@ func (r *Router) AddContainer(container string) error {
 	}
 	rev := revert.New()
 	defer rev.Fail()
+	var made []Sink
 	for _, p := range r.pumps {
 		s, err := r.b.Clone(container, p.caps)
 		if err != nil {
@@ -30,14 +31,16 @@ func (r *Router) AddContainer(container string) error {
 			return fmt.Errorf("clone %s for %s: device gone", p.path, container)
 		}
 		rev.Add(func() { p.do(func(p *pump) { p.removeClone(container) }) })
+		made = append(made, s)
 	}
 	r.containers = append(r.containers, container)
 	rev.Success()
+	r.nodes(container, made, nil)
 	return nil
 }
 
 // RemoveContainer destroys container's clones (after releasing whatever
-// they hold, if it is the foreground).
+// they hold, if it is the foreground) and reports their nodes to OnNodes.
 func (r *Router) RemoveContainer(container string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -45,12 +48,21 @@ func (r *Router) RemoveContainer(container string) {
 	if r.fg == container {
 		r.setForegroundLocked("")
 	}
+	var gone []Sink
 	for _, p := range r.pumps {
 		var s Sink
 		p.do(func(p *pump) { s = p.removeClone(container) })
 		if s != nil {
-			_ = s.Close()
+			gone = append(gone, s)
 		}
+	}
+	// Reported even though the container is normally stopped by now: if
+	// this was a late stop event and the container already runs again,
+	// droidplexd takes the dead nodes out of it (and the clones its start
+	// event brings are reported as added).
+	r.nodes(container, nil, gone)
+	for _, s := range gone {
+		_ = s.Close()
 	}
 }
 

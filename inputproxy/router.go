@@ -32,6 +32,12 @@ type RouterConfig struct {
 	// OnChord is called on Run's goroutine with the new foreground after
 	// the chord switched it (to tell droidplexd); it must not block long.
 	OnChord func(container string)
+	// OnNodes is told which clone nodes a container gained (a device was
+	// plugged in, or the container was given clones) or lost (a device
+	// went away), so droidplexd can change a running container's
+	// /dev/input. It is called with the router's lock held and must not
+	// block. Clones without a node (recording) are not reported.
+	OnNodes func(container string, added, removed []Node)
 }
 
 // virtualPrefix names the pumps of virtual devices.
@@ -192,6 +198,7 @@ func (r *Router) addPump(path string, caps route.Caps, src Source) {
 			continue
 		}
 		p.addClone(c, s)
+		r.nodes(c, []Sink{s}, nil)
 	}
 	r.pumps[path] = p
 	r.log.Info("routing input device", "path", path, "device", caps.Describe())
@@ -215,6 +222,13 @@ func (r *Router) pumpEnded(p *pump, err error) {
 	}
 	// The pump goroutine has ended: its fields are ours now.
 	p.write(p.fg, p.dev.Release())
+	if !closing {
+		r.mu.Lock()
+		for c, s := range p.clones {
+			r.nodes(c, nil, []Sink{s})
+		}
+		r.mu.Unlock()
+	}
 	for _, s := range p.clones {
 		_ = s.Close()
 	}
@@ -229,5 +243,26 @@ func (r *Router) removeDevice(path string) {
 	r.mu.Unlock()
 	if p != nil && p.src != nil {
 		_ = p.src.Close() // the pump's read fails; pumpEnded cleans up
+	}
+}
+
+// nodes reports added and removed clones' nodes to OnNodes; r.mu is held.
+func (r *Router) nodes(container string, added, removed []Sink) {
+	if r.cfg.OnNodes == nil {
+		return
+	}
+	var a, d []Node
+	for _, s := range added {
+		if n := s.Node(); n.Path != "" {
+			a = append(a, n)
+		}
+	}
+	for _, s := range removed {
+		if n := s.Node(); n.Path != "" {
+			d = append(d, n)
+		}
+	}
+	if len(a)+len(d) > 0 {
+		r.cfg.OnNodes(container, a, d)
 	}
 }

@@ -23,8 +23,14 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	chord, _ := route.ParseChord(cfg.Chord)
 	w, h, _ := cfg.virtualSize()
 	var dpx *client.Client
+	var notes *notifier
+	var onNodes func(string, []Node, []Node)
 	if cfg.Droidplexd != "" {
 		dpx = client.New(cfg.Droidplexd)
+		hc := ctlhttp.NewClient(cfg.Droidplexd)
+		defer hc.CloseIdleConnections()
+		notes = newNotifier(postTo(hc))
+		onNodes = notes.OnNodes
 	}
 	r := NewRouter(cfg.Backend, RouterConfig{
 		Devices: cfg.Devices, Chord: chord, Virtual: cfg.Virtual,
@@ -39,6 +45,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 				log.Warn("tell droidplexd the chord's foreground", "container", c, "err", err)
 			}
 		},
+		OnNodes: onNodes,
 	}, log)
 	for _, c := range cfg.Containers {
 		if err := r.AddContainer(c); err != nil {
@@ -66,11 +73,19 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 			_ = dpx.Follow(ctx, log, func(ev wire.Event) { apply(r, ev, log) })
 		}
 	}()
+	notified := make(chan struct{})
+	go func() {
+		defer close(notified)
+		if notes != nil {
+			notes.run(ctx, log)
+		}
+	}()
 	log.Info("inputproxyd serving", "api", cfg.APISocket, "droidplexd", cfg.Droidplexd,
 		"containers", cfg.Containers, "foreground", cfg.Foreground, "chord", cfg.Chord, "recording", rec != nil)
 	err = ctlhttp.Serve(ctx, l, NewAPI(r, rec, cfg.Chord).Handler())
 	cancel()
 	<-followed
+	<-notified
 	if rerr := <-routed; err == nil {
 		err = rerr
 	}
@@ -78,7 +93,10 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 }
 
 // apply follows one droidplexd event: a running container gets clones, a
-// stopped one loses them, the foreground follows droidplexd's.
+// stopped one loses them, the foreground follows droidplexd's. A failed
+// container keeps its clones: droidplexd is restarting it and its start
+// asks for (PUT) the very same clones, which must not be destroyed under
+// it; only a stop drops them.
 func apply(r *Router, ev wire.Event, log *slog.Logger) {
 	switch {
 	case ev.Foreground != nil:
@@ -95,7 +113,7 @@ func apply(r *Router, ev wire.Event, log *slog.Logger) {
 			if err := r.AddContainer(cs.Container); err != nil {
 				log.Warn("clone devices for container", "container", cs.Container, "err", err)
 			}
-		case wire.StateStopped, wire.StateFailed:
+		case wire.StateStopped:
 			r.RemoveContainer(cs.Container)
 		}
 	}
