@@ -2,14 +2,15 @@ package rilproxy
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
-	"sync"
 	"syscall"
 	"testing"
+	"time"
 
+	"droidplex/container/api"
+	"droidplex/container/events"
 	"droidplex/container/wire"
 	"droidplex/internal/ctlhttp"
 	"droidplex/internal/testutil"
@@ -19,52 +20,24 @@ import (
 	"droidplex/rilproxy/policy"
 )
 
-// fakeDroidplexd streams one foreground event and records what is posted.
-type fakeDroidplexd struct {
-	mu     sync.Mutex
-	posted []wire.Event
-	fg     string
-}
-
-func (f *fakeDroidplexd) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch r.Method {
-	case http.MethodGet:
-		w.Header().Set("Content-Type", "application/x-ndjson")
-		json.NewEncoder(w).Encode(wire.Event{Seq: 1, Type: wire.EventForeground, Foreground: &wire.Foreground{Container: f.fg}})
-		w.(http.Flusher).Flush()
-		<-r.Context().Done()
-	case http.MethodPost:
-		var ev wire.Event
-		if err := ctlhttp.DecodeJSON(r, &ev); err != nil {
-			ctlhttp.WriteError(w, http.StatusBadRequest, err)
-			return
-		}
-		f.mu.Lock()
-		f.posted = append(f.posted, ev)
-		f.mu.Unlock()
-		ctlhttp.WriteJSON(w, http.StatusOK, ev)
-	}
-}
-
-func (f *fakeDroidplexd) events() []wire.Event {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]wire.Event(nil), f.posted...)
-}
-
 // Run wires the Mux to per-container sockets, the in-process mock modem
 // (driven over its control socket) and droidplexd (foreground in, call
 // states out).
 func TestRunWithMockModemAndDroidplexd(t *testing.T) {
 	dir := testutil.RuntimeDir(t)
-	dpx := &fakeDroidplexd{fg: "work"}
+	// droidplexd's own API server, with work in the foreground
+	hub := events.NewHub()
+	dpx := api.New(hub)
+	check(t, dpx.SetForeground("work"))
+	seen := hub.Subscribe(64)
+	defer seen.Close()
 	l, err := unixsock.Listen(unixsock.Stream, filepath.Join(dir, "droidplexd.sock"), unixsock.ListenOptions{UID: -1, GID: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	srvDone := make(chan error, 1)
-	go func() { srvDone <- ctlhttp.Serve(ctx, l, dpx) }()
+	go func() { srvDone <- ctlhttp.Serve(ctx, l, dpx.Handler(nil)) }()
 	cfg := RunConfig{
 		// work is not first: ringing there shows the foreground was followed
 		Mux:        Config{Policy: policy.Config{Containers: []string{"personal", "work"}}},
@@ -122,12 +95,17 @@ func TestRunWithMockModemAndDroidplexd(t *testing.T) {
 	if l := calls(t, personal); len(l) != 0 {
 		t.Fatalf("personal sees %+v", l)
 	}
-	waitFor(t, "call-state event at droidplexd", func() bool {
-		for _, ev := range dpx.events() {
+	for { // published on droidplexd's event stream
+		select {
+		case ev := <-seen.C:
 			if ev.Type == wire.EventCallState && ev.CallState.Container == "work" && ev.CallState.State == wire.CallIncoming {
-				return true
+				if ev.CallState.Direction != "mt" || ev.CallState.Number != "+15550001" {
+					t.Fatalf("call state %+v", *ev.CallState)
+				}
+				return
 			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("no call-state event reached droidplexd")
 		}
-		return false
-	})
+	}
 }
