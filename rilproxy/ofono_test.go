@@ -46,6 +46,10 @@ type phone struct {
 }
 
 func startPhone(t *testing.T, ctx context.Context) *phone {
+	return startPhoneWith(t, ctx, mockmodem.Config{AlertAfter: 50 * time.Millisecond})
+}
+
+func startPhoneWith(t *testing.T, ctx context.Context, mcfg mockmodem.Config) *phone {
 	t.Helper()
 	testutil.RequireRoot(t)
 	testutil.RequireCmd(t, "ofonod", "dbus-daemon", "unshare")
@@ -70,7 +74,7 @@ func startPhone(t *testing.T, ctx context.Context) *phone {
 		}
 		listeners[n] = l
 	}
-	modem := mockmodem.New(mockmodem.Config{AlertAfter: 50 * time.Millisecond}, testutil.Logger(t).With("part", "mock"))
+	modem := mockmodem.New(mcfg, testutil.Logger(t).With("part", "mock"))
 	pipe := newPipeListener()
 	sctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -268,4 +272,22 @@ func TestOfonoThroughMux(t *testing.T) {
 		check(t, p.work.Hangup(ctx, dbusPath(call)))
 		p.idle(t, ctx)
 	})
+}
+
+// Behind a libril 7 modem with a vendor RIL ≥ 13 (early acks, type 3
+// responses, type 4 indications), oFono 1.31 would lose every type-3
+// response; through the Mux both instances work, and the modem gets its
+// acknowledgements from the proxy.
+func TestOfonoThroughMuxWakeAcks(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	p := startPhoneWith(t, ctx, mockmodem.Config{AlertAfter: 50 * time.Millisecond, WakeAcks: true})
+	for _, o := range []*ofonotest.Instance{p.personal, p.work} {
+		call := p.placeCall(t, ctx, o, "+15551239999")
+		check(t, o.Hangup(ctx, dbusPath(call)))
+		p.idle(t, ctx)
+	}
+	if st := p.modem.Status(); st.AcksReceived == 0 {
+		t.Fatalf("no acknowledgement reached the modem: %+v", st)
+	}
 }
