@@ -10,8 +10,8 @@ BIN       := $(CURDIR)/bin
 FUZZTIME  ?= 10s
 BENCHTIME ?= 1s
 # Packages whose tests are about concurrency run again under the race detector.
-RACE_PKGS := ./container/events/... ./container/api/... ./container/client/... ./rilproxy/mockmodem/... \
-             ./audioproxy/ ./inputproxy/ ./rilproxy/
+RACE_PKGS := ./container/events/... ./container/api/... ./container/client/... ./rilproxy/... \
+             ./audioproxy/ ./inputproxy/
 APT_PKGS  := gcc libc6-dev pkg-config lxc lxc-dev busybox-static pulseaudio pulseaudio-utils \
              sox libsox-fmt-all ofono dbus qemu-system-x86 cpio
 STATICCHECK_VERSION := v0.8.2
