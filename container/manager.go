@@ -189,11 +189,19 @@ func (m *Manager) launch(ctx context.Context, e *entry) (Instance, *revert.Rever
 	if err != nil {
 		return nil, nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	devs = append(devs, m.clones(ctx, name)...)
+	clones := m.clones(ctx, name)
 	s := BuildSpec(m.cfg.File, e.conf, devs)
 	inst, err := m.cfg.Runtime.Start(ctx, s)
 	if err != nil {
 		return nil, nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	// Input clones are given to the running container like hot-plugged
+	// devices (made nodes, not LXC bind mounts), so that a clone whose real
+	// device is unplugged can be taken out again.
+	for _, d := range clones {
+		if err := inst.AddDevice(d); err != nil {
+			m.log.Warn("input clone not given", "container", name, "node", d.Path, "err", err)
+		}
 	}
 	return inst, r.Clone(), nil
 }

@@ -71,8 +71,9 @@ type Host interface {
 }
 
 // Inputs hands out a container's input clones (inputproxyd's uinput clones
-// of the real devices). Their nodes are created in the container's
-// /dev/input and allowed in its devices cgroup.
+// of the real devices). Once its init runs, their nodes are created in the
+// container's /dev/input and allowed in its devices cgroup
+// (Instance.AddDevice), as hot-plugged ones are later.
 type Inputs interface {
 	// Clones makes sure name has its clones and returns their nodes.
 	Clones(ctx context.Context, name string) ([]spec.Device, error)

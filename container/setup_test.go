@@ -88,7 +88,7 @@ func (f fakeInputs) Clones(_ context.Context, name string) ([]spec.Device, error
 	return nil, errors.New("inputproxyd: connection refused")
 }
 
-func TestInputClonesJoinDevices(t *testing.T) {
+func TestInputClonesGivenOnceRunning(t *testing.T) {
 	f := mustParse(t, twoContainers)
 	tr := &containertest.Transcript{}
 	rt := containertest.NewRuntime(tr)
@@ -105,7 +105,8 @@ func TestInputClonesJoinDevices(t *testing.T) {
 	}
 	equal(t, "transcript", tr.Lines(), []string{
 		"runtime create work",
-		"runtime start work devices=/dev/null,/dev/zero,/dev/full,/dev/random,/dev/urandom,/dev/tty,/dev/fuse,/dev/input/event7",
+		"runtime start work devices=/dev/null,/dev/zero,/dev/full,/dev/random,/dev/urandom,/dev/tty,/dev/fuse",
+		"instance add-device work /dev/input/event7 c 13:71",
 		"runtime create personal",
 		"runtime start personal devices=/dev/null,/dev/zero,/dev/full,/dev/random,/dev/urandom,/dev/tty,/dev/fuse,/dev/input/event20",
 	})
