@@ -2,16 +2,14 @@ package audioproxy
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 
-	"github.com/BurntSushi/toml"
-
 	"droidplex/audioproxy/sink"
 	"droidplex/audioproxy/wire"
 	cwire "droidplex/container/wire"
+	"droidplex/internal/daemonconf"
 )
 
 // Config is audioproxyd's configuration, read from a TOML file and
@@ -75,18 +73,8 @@ func DefaultConfig() Config {
 // LoadConfig reads a TOML file over the defaults. Unknown keys are errors.
 func LoadConfig(path string) (Config, error) {
 	cfg := DefaultConfig()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return cfg, fmt.Errorf("config: %w", err)
-	}
-	md, err := toml.Decode(string(b), &cfg)
-	if err != nil {
-		return cfg, fmt.Errorf("config %s: %w", path, err)
-	}
-	if u := md.Undecoded(); len(u) > 0 {
-		return cfg, fmt.Errorf("config %s: unknown keys %v", path, u)
-	}
-	return cfg, nil
+	err := daemonconf.LoadTOML(path, &cfg)
+	return cfg, err
 }
 
 var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)

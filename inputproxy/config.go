@@ -3,14 +3,12 @@ package inputproxy
 import (
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
-
-	"github.com/BurntSushi/toml"
 
 	"droidplex/container/wire"
 	"droidplex/inputproxy/route"
 	inputwire "droidplex/inputproxy/wire"
+	"droidplex/internal/daemonconf"
 )
 
 // Config configures inputproxyd. Flags override a TOML file (LoadConfig)
@@ -56,18 +54,8 @@ func DefaultConfig() Config {
 // LoadConfig reads a TOML file over the defaults. Unknown keys are errors.
 func LoadConfig(path string) (Config, error) {
 	cfg := DefaultConfig()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return cfg, fmt.Errorf("config: %w", err)
-	}
-	md, err := toml.Decode(string(b), &cfg)
-	if err != nil {
-		return cfg, fmt.Errorf("config %s: %w", path, err)
-	}
-	if u := md.Undecoded(); len(u) > 0 {
-		return cfg, fmt.Errorf("config %s: unknown keys %v", path, u)
-	}
-	return cfg, nil
+	err := daemonconf.LoadTOML(path, &cfg)
+	return cfg, err
 }
 
 var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)

@@ -17,6 +17,7 @@ import (
 	"droidplex/audioproxy"
 	"droidplex/audioproxy/sink"
 	"droidplex/audioproxy/sink/malgosink"
+	"droidplex/internal/daemonconf"
 	"droidplex/internal/version"
 )
 
@@ -36,70 +37,35 @@ Flags:
 `)
 		fs.PrintDefaults()
 	}
-	def := audioproxy.DefaultConfig()
+	cfg := audioproxy.DefaultConfig()
 	cfgPath := fs.String("config", "", "TOML configuration file")
-	containers := fs.String("containers", strings.Join(def.Containers, ","), "comma-separated container names")
-	device := fs.String("device", def.Device, "null | wav:PATH | pulse | pulseaudio | alsa | aaudio | opensl | malgo-null")
-	runtimeDir := fs.String("runtime-dir", def.RuntimeDir, "directory holding <name>/audio sockets")
-	apiSocket := fs.String("api-socket", def.APISocket, "HTTP API socket")
-	rate := fs.Uint("rate", uint(def.Rate), "device rate (Hz)")
-	channels := fs.Uint("channels", uint(def.Channels), "device channels")
-	format := fs.String("format", def.Format, "device sample format: s16 | f32")
-	periodMs := fs.Float64("period-ms", def.PeriodMs, "device period (ms)")
-	ringPeriods := fs.Int("ring-periods", def.RingPeriods, "periods a stream's ring buffers")
-	maxStreams := fs.Int("max-streams", def.MaxStreams, "streams per container")
-	realtime := fs.Bool("realtime", def.Realtime, "SCHED_FIFO device thread (malgo devices; needs CAP_SYS_NICE)")
-	droidplexd := fs.String("droidplexd", def.Droidplexd, "droidplexd socket for foreground and call-state events (none: do without)")
-	capture := fs.String("capture", def.Capture, "capture device (microphone): none | tone:FREQ | pulse[:SOURCE]")
-	foreground := fs.String("foreground", def.Foreground, "foreground container until droidplexd says otherwise")
+	fs.Var(daemonconf.List{P: &cfg.Containers}, "containers", "comma-separated container `names`")
+	fs.StringVar(&cfg.Device, "device", cfg.Device, "null | wav:PATH | pulse | pulseaudio | alsa | aaudio | opensl | malgo-null")
+	fs.StringVar(&cfg.RuntimeDir, "runtime-dir", cfg.RuntimeDir, "directory holding <name>/audio sockets")
+	fs.StringVar(&cfg.APISocket, "api-socket", cfg.APISocket, "HTTP API socket")
+	fs.Var(daemonconf.Uint32{P: &cfg.Rate}, "rate", "device `rate` (Hz)")
+	fs.Var(daemonconf.Uint16{P: &cfg.Channels}, "channels", "device `channels`")
+	fs.StringVar(&cfg.Format, "format", cfg.Format, "device sample format: s16 | f32")
+	fs.Float64Var(&cfg.PeriodMs, "period-ms", cfg.PeriodMs, "device period (ms)")
+	fs.IntVar(&cfg.RingPeriods, "ring-periods", cfg.RingPeriods, "periods a stream's ring buffers")
+	fs.IntVar(&cfg.MaxStreams, "max-streams", cfg.MaxStreams, "streams per container")
+	fs.BoolVar(&cfg.Realtime, "realtime", cfg.Realtime, "SCHED_FIFO device thread (malgo devices; needs CAP_SYS_NICE)")
+	fs.StringVar(&cfg.Droidplexd, "droidplexd", cfg.Droidplexd, "droidplexd socket for foreground and call-state events (none: do without)")
+	fs.StringVar(&cfg.Capture, "capture", cfg.Capture, "capture device (microphone): none | tone:FREQ | pulse[:SOURCE]")
+	fs.StringVar(&cfg.Foreground, "foreground", cfg.Foreground, "foreground container until droidplexd says otherwise")
 	showVersion := fs.Bool("version", false, "print the version and exit")
-	fs.Parse(os.Args[1:])
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := daemonconf.Parse(fs, os.Args[1:], cfgPath, func(p string) (err error) {
+		cfg, err = audioproxy.LoadConfig(p)
+		return err
+	}); err != nil {
+		log.Error("audioproxyd", "err", err)
+		os.Exit(2)
+	}
 	if *showVersion {
 		fmt.Println(version.String())
 		return
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-
-	cfg := def
-	if *cfgPath != "" {
-		var err error
-		if cfg, err = audioproxy.LoadConfig(*cfgPath); err != nil {
-			log.Error("audioproxyd", "err", err)
-			os.Exit(2)
-		}
-	}
-	fs.Visit(func(f *flag.Flag) {
-		switch f.Name {
-		case "containers":
-			cfg.Containers = strings.Split(*containers, ",")
-		case "device":
-			cfg.Device = *device
-		case "runtime-dir":
-			cfg.RuntimeDir = *runtimeDir
-		case "api-socket":
-			cfg.APISocket = *apiSocket
-		case "rate":
-			cfg.Rate = uint32(*rate)
-		case "channels":
-			cfg.Channels = uint16(*channels)
-		case "format":
-			cfg.Format = *format
-		case "period-ms":
-			cfg.PeriodMs = *periodMs
-		case "ring-periods":
-			cfg.RingPeriods = *ringPeriods
-		case "max-streams":
-			cfg.MaxStreams = *maxStreams
-		case "realtime":
-			cfg.Realtime = *realtime
-		case "droidplexd":
-			cfg.Droidplexd = *droidplexd
-		case "capture":
-			cfg.Capture = *capture
-		case "foreground":
-			cfg.Foreground = *foreground
-		}
-	})
 	cfg.OpenDevice = func(name string, c sink.Config, rt bool) (sink.Sink, error) {
 		switch name {
 		case "pulse":

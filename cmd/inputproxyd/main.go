@@ -12,11 +12,11 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	"droidplex/inputproxy"
 	"droidplex/inputproxy/evdev"
+	"droidplex/internal/daemonconf"
 	"droidplex/internal/version"
 )
 
@@ -38,61 +38,32 @@ Flags:
 `)
 		fs.PrintDefaults()
 	}
-	def := inputproxy.DefaultConfig()
+	cfg := inputproxy.DefaultConfig()
 	cfgPath := fs.String("config", "", "TOML configuration file")
-	api := fs.String("api-socket", def.APISocket, "HTTP API socket")
-	dpx := fs.String("droidplexd", def.Droidplexd, `droidplexd's socket to follow ("" = standalone)`)
-	containers := fs.String("containers", "", "comma-separated containers that get clones from the start")
-	fg := fs.String("foreground", "", "container that receives input until droidplexd says otherwise")
-	devices := fs.String("device", "", "comma-separated device paths to route (default: every touchscreen and key device)")
-	chord := fs.String("chord", def.Chord, `key chord that switches to the next container ("" = none)`)
-	inputDir := fs.String("input-dir", def.InputDir, "where the input device nodes are")
-	uinput := fs.String("uinput", def.Uinput, "the uinput device")
-	clones := fs.String("clones", def.Clones, "uinput | record | auto (uinput if it exists, else record)")
-	virtual := fs.Bool("virtual", def.Virtual, "create a virtual touchscreen and keyboard when no real one exists")
-	size := fs.String("virtual-size", def.VirtualSize, "virtual touchscreen size WIDTHxHEIGHT")
+	fs.StringVar(&cfg.APISocket, "api-socket", cfg.APISocket, "HTTP API socket")
+	fs.StringVar(&cfg.Droidplexd, "droidplexd", cfg.Droidplexd, `droidplexd's socket to follow ("" = standalone)`)
+	fs.Var(daemonconf.List{P: &cfg.Containers}, "containers", "comma-separated `containers` that get clones from the start")
+	fs.StringVar(&cfg.Foreground, "foreground", cfg.Foreground, "container that receives input until droidplexd says otherwise")
+	fs.Var(daemonconf.List{P: &cfg.Devices}, "device", "comma-separated device `paths` to route (default: every touchscreen and key device)")
+	fs.StringVar(&cfg.Chord, "chord", cfg.Chord, `key chord that switches to the next container ("" = none)`)
+	fs.StringVar(&cfg.InputDir, "input-dir", cfg.InputDir, "where the input device nodes are")
+	fs.StringVar(&cfg.Uinput, "uinput", cfg.Uinput, "the uinput device")
+	fs.StringVar(&cfg.Clones, "clones", cfg.Clones, "uinput | record | auto (uinput if it exists, else record)")
+	fs.BoolVar(&cfg.Virtual, "virtual", cfg.Virtual, "create a virtual touchscreen and keyboard when no real one exists")
+	fs.StringVar(&cfg.VirtualSize, "virtual-size", cfg.VirtualSize, "virtual touchscreen size WIDTHxHEIGHT")
 	showVersion := fs.Bool("version", false, "print the version and exit")
-	fs.Parse(os.Args[1:])
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := daemonconf.Parse(fs, os.Args[1:], cfgPath, func(p string) (err error) {
+		cfg, err = inputproxy.LoadConfig(p)
+		return err
+	}); err != nil {
+		log.Error("inputproxyd", "err", err)
+		os.Exit(2)
+	}
 	if *showVersion {
 		fmt.Println(version.String())
 		return
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-
-	cfg := def
-	if *cfgPath != "" {
-		var err error
-		if cfg, err = inputproxy.LoadConfig(*cfgPath); err != nil {
-			log.Error("inputproxyd", "err", err)
-			os.Exit(2)
-		}
-	}
-	fs.Visit(func(f *flag.Flag) {
-		switch f.Name {
-		case "api-socket":
-			cfg.APISocket = *api
-		case "droidplexd":
-			cfg.Droidplexd = *dpx
-		case "containers":
-			cfg.Containers = split(*containers)
-		case "foreground":
-			cfg.Foreground = *fg
-		case "device":
-			cfg.Devices = split(*devices)
-		case "chord":
-			cfg.Chord = *chord
-		case "input-dir":
-			cfg.InputDir = *inputDir
-		case "uinput":
-			cfg.Uinput = *uinput
-		case "clones":
-			cfg.Clones = *clones
-		case "virtual":
-			cfg.Virtual = *virtual
-		case "virtual-size":
-			cfg.VirtualSize = *size
-		}
-	})
 	real := &evdev.Backend{Dir: cfg.InputDir, Uinput: cfg.Uinput}
 	switch cfg.Clones {
 	case "uinput":
@@ -114,11 +85,4 @@ Flags:
 		log.Error("inputproxyd failed", "err", err)
 		os.Exit(1)
 	}
-}
-
-func split(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ",")
 }

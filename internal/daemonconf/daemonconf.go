@@ -1,0 +1,109 @@
+// Package daemonconf gives a daemon's flags and its TOML file one meaning.
+// The flags are bound to the fields of the daemon's config; a file named by
+// --config is decoded into the same config, and then the flags given on the
+// command line are applied again on top, so they win over the file, which
+// wins over the defaults.
+package daemonconf
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// LoadTOML decodes the file at path into cfg, which holds the defaults.
+// Unknown keys are refused, naming them.
+func LoadTOML(path string, cfg any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	md, err := toml.Decode(string(b), cfg)
+	if err != nil {
+		return fmt.Errorf("config %s: %w", path, err)
+	}
+	if u := md.Undecoded(); len(u) > 0 {
+		return fmt.Errorf("config %s: unknown keys %v", path, u)
+	}
+	return nil
+}
+
+// Parse parses args into fs. If *configPath is then set, it decodes that
+// file into cfg (the struct fs's flags are bound to) with load, and parses
+// args again so that the command line wins.
+func Parse(fs *flag.FlagSet, args []string, configPath *string, load func(path string) error) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *configPath == "" {
+		return nil
+	}
+	if err := load(*configPath); err != nil {
+		return err
+	}
+	return fs.Parse(args)
+}
+
+// List is a comma-separated flag bound to a []string ("" is an empty list).
+type List struct{ P *[]string }
+
+func (l List) String() string {
+	if l.P == nil {
+		return ""
+	}
+	return strings.Join(*l.P, ",")
+}
+
+// Set implements flag.Value.
+func (l List) Set(s string) error {
+	*l.P = nil
+	if s != "" {
+		*l.P = strings.Split(s, ",")
+	}
+	return nil
+}
+
+// Uint32 is a flag bound to a uint32.
+type Uint32 struct{ P *uint32 }
+
+func (u Uint32) String() string {
+	if u.P == nil {
+		return "0"
+	}
+	return strconv.FormatUint(uint64(*u.P), 10)
+}
+
+// Set implements flag.Value.
+func (u Uint32) Set(s string) error {
+	v, err := strconv.ParseUint(s, 10, 32)
+	if err != nil {
+		return errors.Unwrap(err)
+	}
+	*u.P = uint32(v)
+	return nil
+}
+
+// Uint16 is a flag bound to a uint16.
+type Uint16 struct{ P *uint16 }
+
+func (u Uint16) String() string {
+	if u.P == nil {
+		return "0"
+	}
+	return strconv.FormatUint(uint64(*u.P), 10)
+}
+
+// Set implements flag.Value.
+func (u Uint16) Set(s string) error {
+	v, err := strconv.ParseUint(s, 10, 16)
+	if err != nil {
+		return errors.Unwrap(err)
+	}
+	*u.P = uint16(v)
+	return nil
+}
