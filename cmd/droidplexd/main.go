@@ -35,7 +35,10 @@ foreground. It creates a configured container if it is missing and else
 starts it (droidplex autostart asks it to at boot), restarts a container
 whose init dies, and serves the control-plane API on a unix socket:
 GET /v1/status, GET|POST /v1/events, GET|PUT /v1/foreground,
-GET /v1/containers[/NAME], POST /v1/containers/NAME/{ensure,start,stop,restart}.
+GET /v1/containers[/NAME], POST /v1/containers/NAME/{ensure,start,stop,restart},
+POST /v1/containers/NAME/input (inputproxyd: input clones plugged in or out
+of a running container; their nodes are created in or removed from its
+/dev/input and allowed or denied in its devices cgroup).
 
 Flags:
 `)

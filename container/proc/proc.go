@@ -230,10 +230,31 @@ func (in *instance) Wait() error {
 
 // AddDevice implements container.Instance: the node is created in the
 // private /dev (there is no devices cgroup).
-func (in *instance) AddDevice(d spec.Device) error { return container.MakeNode(in.pid, d) }
+func (in *instance) AddDevice(d spec.Device) error {
+	if in.exited() {
+		return container.ErrNotRunning
+	}
+	return container.MakeNode(in.pid, d)
+}
 
 // RemoveDevice implements container.Instance.
-func (in *instance) RemoveDevice(d spec.Device) error { return container.RemoveNode(in.pid, d) }
+func (in *instance) RemoveDevice(d spec.Device) error {
+	if in.exited() {
+		return container.ErrNotRunning
+	}
+	return container.RemoveNode(in.pid, d)
+}
+
+// exited reports whether the init is gone (its pid may name another
+// process by now).
+func (in *instance) exited() bool {
+	select {
+	case <-in.done:
+		return true
+	default:
+		return false
+	}
+}
 
 // Stop sends SIGTERM, then SIGKILL after timeout. Killing the init of a pid
 // namespace kills every process in it.
