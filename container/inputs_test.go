@@ -115,3 +115,47 @@ func FuzzInputDevice(f *testing.F) {
 		}
 	})
 }
+
+// A device number belongs to one clone at a time. When inputproxyd hands a
+// number out again (its old clone is gone, e.g. inputproxyd restarted), a
+// node still carrying it in another container is taken out first: that
+// container must not read the new owner's input.
+func TestReusedDeviceNumberLeavesTheOldContainer(t *testing.T) {
+	r := newRig(t, twoContainers)
+	for _, n := range []string{"work", "personal"} {
+		if _, err := r.m.Ensure(context.Background(), n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.m.ChangeInputs("work", wire.InputChange{Add: []wire.InputNode{node("/dev/input/event7", 71)}}); err != nil {
+		t.Fatal(err)
+	}
+	r.tr.Lines()
+	if err := r.m.ChangeInputs("personal", wire.InputChange{Add: []wire.InputNode{node("/dev/input/event9", 71)}}); err != nil {
+		t.Fatal(err)
+	}
+	// Given again to the same container under another name: the old name goes.
+	if err := r.m.ChangeInputs("personal", wire.InputChange{Add: []wire.InputNode{node("/dev/input/event3", 71)}}); err != nil {
+		t.Fatal(err)
+	}
+	// The same node again: nothing to take out.
+	if err := r.m.ChangeInputs("personal", wire.InputChange{Add: []wire.InputNode{node("/dev/input/event3", 71)}}); err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "transcript", r.tr.Lines(), []string{
+		"instance remove-device work /dev/input/event7 c 13:71",
+		"instance add-device personal /dev/input/event9 c 13:71",
+		"instance remove-device personal /dev/input/event9 c 13:71",
+		"instance add-device personal /dev/input/event3 c 13:71",
+		"instance add-device personal /dev/input/event3 c 13:71",
+	})
+	// A restarted init starts with a clean slate: what the old one had is
+	// not taken out of the new one.
+	r.rt.Running("personal").Kill()
+	r.states(t, 5) // both starting and running, then personal failed: its old init is gone
+	r.tr.Lines()
+	if err := r.m.ChangeInputs("work", wire.InputChange{Add: []wire.InputNode{node("/dev/input/event7", 71)}}); err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "after the restart", r.tr.Lines(), []string{"instance add-device work /dev/input/event7 c 13:71"})
+}

@@ -58,6 +58,7 @@ type entry struct {
 	reason string
 	inst   Instance
 	undo   *revert.Reverter // host setup to undo after the init exits
+	inputs map[string]spec.Device // input clone nodes given to the running init, by path
 	want   bool             // supervision should keep it running
 	starts int              // consecutive failed runs, for backoff
 	runs   int              // restarts after the init died
@@ -198,8 +199,11 @@ func (m *Manager) launch(ctx context.Context, e *entry) (Instance, *revert.Rever
 	// Input clones are given to the running container like hot-plugged
 	// devices (made nodes, not LXC bind mounts), so that a clone whose real
 	// device is unplugged can be taken out again.
+	m.mu.Lock()
+	e.inputs = nil // a new init
+	m.mu.Unlock()
 	for _, d := range clones {
-		if err := inst.AddDevice(d); err != nil {
+		if err := m.giveInput(e, inst, d); err != nil {
 			m.log.Warn("input clone not given", "container", name, "node", d.Path, "err", err)
 		}
 	}

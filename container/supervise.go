@@ -48,7 +48,7 @@ func (m *Manager) supervise(e *entry, inst Instance, since time.Time) {
 	err := inst.Wait()
 	m.mu.Lock()
 	undo, exited := e.undo, e.exited
-	e.inst, e.undo = nil, nil
+	e.inst, e.undo, e.inputs = nil, nil, nil
 	want := e.want
 	if time.Since(since) >= m.cfg.Backoff.Stable {
 		e.starts = 0
