@@ -57,13 +57,13 @@ type entry struct {
 	state  string
 	reason string
 	inst   Instance
-	undo   *revert.Reverter // host setup to undo after the init exits
+	undo   *revert.Reverter       // host setup to undo after the init exits
 	inputs map[string]spec.Device // input clone nodes given to the running init, by path
-	want   bool             // supervision should keep it running
-	starts int              // consecutive failed runs, for backoff
-	runs   int              // restarts after the init died
-	wake   chan struct{}    // closed to cut a backoff wait short
-	exited chan struct{}    // closed when the supervised init is gone
+	want   bool                   // supervision should keep it running
+	starts int                    // consecutive failed runs, for backoff
+	runs   int                    // restarts after the init died
+	wake   chan struct{}          // closed to cut a backoff wait short
+	exited chan struct{}          // closed when the supervised init is gone
 }
 
 // New returns a Manager for cfg.File's containers. Nothing starts until
