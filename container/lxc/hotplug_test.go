@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"droidplex/container/spec"
 	"droidplex/container/wire"
 	"droidplex/internal/testutil"
 )
@@ -105,5 +106,45 @@ func TestHotPluggedNodeInLXCContainer(t *testing.T) {
 	}
 	if strings.Contains(devicesList(t, b), rule) {
 		t.Fatalf("failed addition left the device allowed:\n%s", devicesList(t, b))
+	}
+}
+
+// clones gives container name the clone nodes listed for it.
+type clones map[string][]spec.Device
+
+func (c clones) Clones(_ context.Context, name string) ([]spec.Device, error) { return c[name], nil }
+
+// A clone handed out at start is given like a hot-plugged one, so when its
+// device is unplugged it can be taken out of the running container again
+// (a node bound in by LXC at start could not be removed from outside).
+func TestStartTimeCloneCanBeUnplugged(t *testing.T) {
+	e := newEnv(t, "")
+	if _, err := os.Stat("/dev/net/tun"); err != nil {
+		testutil.Skip(t, "no /dev/net/tun (the stand-in for a clone's device number)")
+	}
+	a := e.names[0]
+	clone := spec.Device{Host: "/dev/input/event98", Type: 'c', Major: 10, Minor: 200}
+	e.inputs = clones{a: {clone}}
+	m := e.manager(t)
+	if _, err := m.Ensure(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	e.seen(t, 0)
+	if !strings.Contains(devicesList(t, a), "c 10:200 rwm") {
+		t.Fatalf("the start-time clone is not allowed:\n%s", devicesList(t, a))
+	}
+	if err := e.openInside(a, "/dev/input/event98"); err != nil {
+		t.Fatalf("open inside: %v", err)
+	}
+	unplug := wire.InputChange{Remove: []wire.InputNode{{Path: clone.Host, Major: 10, Minor: 200}}}
+	if err := m.ChangeInputs(a, unplug); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := m.Status(a)
+	if _, err := os.Lstat(fmt.Sprintf("/proc/%d/root/dev/input/event98", st.Pid)); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("node left after the unplug: %v", err)
+	}
+	if strings.Contains(devicesList(t, a), "c 10:200 rwm") {
+		t.Fatalf("still allowed after the unplug:\n%s", devicesList(t, a))
 	}
 }

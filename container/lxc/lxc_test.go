@@ -28,10 +28,11 @@ func TestMain(m *testing.M) {
 }
 
 type env struct {
-	dir   string
-	names []string
-	f     *config.File
-	hub   *events.Hub
+	dir    string
+	names  []string
+	f      *config.File
+	hub    *events.Hub
+	inputs container.Inputs // the managers' input clones (nil: none)
 }
 
 // newEnv builds a stand-in image and a config for two containers, each
@@ -74,7 +75,7 @@ func (e *env) manager(t *testing.T) *container.Manager {
 	rt := &lxc.Runtime{LXCPath: e.f.LXCPath}
 	t.Cleanup(func() { rt.Close() }) // runs after the manager's cleanup
 	m := container.New(container.Config{
-		File: e.f, Runtime: rt, Host: container.OSHost{}, Events: e.hub,
+		File: e.f, Runtime: rt, Host: container.OSHost{}, Events: e.hub, Inputs: e.inputs,
 		Log: testutil.Logger(t), Backoff: container.Backoff{Min: time.Millisecond, Max: 10 * time.Millisecond, Stable: time.Hour},
 		StopTimeout: 5 * time.Second,
 	})
