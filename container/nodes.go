@@ -29,7 +29,7 @@ func InputDevice(hostPath string, major, minor uint32) (spec.Device, error) {
 	return spec.Device{Host: hostPath, Path: "/dev/input/" + path.Base(hostPath), Type: 'c', Major: major, Minor: minor}, nil
 }
 
-// inputDir checks that d is a character node directly in /dev/input and
+// inputName checks that d is a character node directly in /dev/input and
 // returns its name there.
 func inputName(d spec.Device) (string, error) {
 	dir, name := path.Split(d.Path)

@@ -7,7 +7,11 @@
 // frames to the foreground container's clone. Before the foreground
 // changes, the old clone is sent the release of every key and contact still
 // down. Automation injects taps, swipes, keys and text into a chosen
-// container's clones.
+// container's clones. When a device is plugged in or out while containers
+// run, droidplexd is told which clone nodes each container gained or lost
+// (POST /v1/containers/{name}/input), so it can change the running
+// container's /dev/input; a failed container keeps its clones while
+// droidplexd restarts it, and only a stopped one loses them.
 //
 // Each real device has one pump goroutine that owns its routing state
 // (route.Device) and its clones; control operations run on the pump as
