@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"time"
 
 	"droidplex/container/wire"
 	"droidplex/internal/ctlhttp"
@@ -15,6 +16,10 @@ import (
 // oldest are dropped (droidplexd is stuck; a container's next start asks
 // for its clones anyway).
 const maxPending = 1024
+
+// postTimeout bounds one report to droidplexd, which may first finish a
+// start or a stop of that container (a stop waits up to its stop timeout).
+const postTimeout = time.Minute
 
 // nodeChange is one OnNodes report.
 type nodeChange struct {
@@ -91,7 +96,10 @@ func (n *notifier) run(ctx context.Context, log *slog.Logger) {
 				continue
 			}
 		}
-		if err := n.post(ctx, next.container, next.change); err != nil && ctx.Err() == nil {
+		pctx, cancel := context.WithTimeout(ctx, postTimeout)
+		err := n.post(pctx, next.container, next.change)
+		cancel()
+		if err != nil && ctx.Err() == nil {
 			log.Warn("tell droidplexd of input node changes", "container", next.container, "err", err)
 		}
 	}
