@@ -2,6 +2,10 @@
 # vmtest.sh: run droidplex's kernel-dependent Go tests inside qemu, on
 # Debian's own kernel (fetched as a .deb and unpacked, never installed),
 # with a tiny busybox initramfs that loads evdev, uinput and binder_linux.
+# Debian's binder_linux has no binderfs, so binder-module.sh builds one
+# that has it (once per kernel version, cached; a failed build fails the
+# run). It is loaded with devices=binder,hwbinder,vndbinder, so the VM has
+# both the misc devices and binderfs.
 #
 #   kernel/vmtest/vmtest.sh [GO-PACKAGE-PATTERN...]
 #
@@ -14,6 +18,8 @@
 # DROIDPLEX_STRICT=1, so a skip there is a failure. The VM's go test output
 # is printed here; the script exits non-zero if a test failed, the VM did
 # not finish, or it ran out of time.
+#
+# Some packages run only their VM tests there (the vmonly table below).
 #
 # env: VMTEST_RUN=regex      only tests matching (-test.run inside the VM)
 #      VMTEST_TIMEOUT=secs   wall-clock limit for the VM (default 600)
@@ -49,19 +55,30 @@ else
   pkg=$(kpkg)
   [ -n "$pkg" ] || { apt-get update -qq && pkg=$(kpkg); }
   [ -n "$pkg" ] || { log "cannot find Debian's kernel package (apt-get update?)"; exit 1; }
-  kdir=$CACHE/$pkg
+  ver=$(apt-cache policy "$pkg" | awk '/Candidate:/{print $2}')
+  [ -n "$ver" ] && [ "$ver" != "(none)" ] || { log "no version of $pkg to download"; exit 1; }
+  # Keyed by package and version: the module below is built against the
+  # headers of exactly this kernel.
+  kdir=$CACHE/${pkg}_$ver
   exec 9>"$CACHE/.lock"
   flock 9 # another vmtest may be fetching the same kernel
   if [ ! -d "$kdir/boot" ]; then
-    log "fetching $pkg"
-    ver=$(apt-cache policy "$pkg" | awk '/Candidate:/{print $2}')
+    log "fetching $pkg $ver"
     rm -rf "$kdir.tmp"; mkdir -p "$kdir.tmp"
     (cd "$kdir.tmp" && apt-get download -q "$pkg=$ver" 2>&1 | { grep -v '^W:' || true; })
     dpkg-deb --fsys-tarfile "$kdir.tmp"/*.deb | tar -x -C "$kdir.tmp" --wildcards \
-      './boot/vmlinuz-*' '*/uinput.ko*' '*/evdev.ko*' '*/binder_linux.ko*'
+      './boot/vmlinuz-*' '*/uinput.ko*' '*/evdev.ko*'
     rm -f "$kdir.tmp"/*.deb
     mv "$kdir.tmp" "$kdir"
   fi
+  if [ ! -f "$kdir/binderfs/binder_linux.ko" ]; then
+    mkdir -p "$kdir/binderfs"
+    "$HERE/binder-module.sh" "$pkg" "$ver" "$kdir/binderfs/binder_linux.ko" || {
+      log "FAIL: could not build binder_linux.ko with binderfs for $pkg $ver"; exit 1; }
+  fi
+  for d in "$CACHE"/linux-image-*; do # other kernels' leftovers
+    [ "$d" = "$kdir" ] || rm -rf "$d"
+  done
   flock -u 9
   KERNEL=$(echo "$kdir"/boot/vmlinuz-*)
   MODS=$kdir
@@ -78,8 +95,18 @@ if [ $# -eq 0 ]; then
 fi
 pkgs=$(go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' "$@" | sort -u)
 [ -n "$pkgs" ] || { log "no test packages in $*"; exit 1; }
+# Packages whose tests are mostly host tests run only these in the VM
+# (VMTEST_RUN, when set, wins). container: the real binderfs path; the
+# rest of its tests are host tests and the initramfs is no full system.
+declare -A vmonly=([droidplex/container]='^TestOSHostBinderfs$')
 for p in $pkgs; do
-  CGO_ENABLED=0 go test -c -o "$B/root/tests/$(echo "$p" | tr / _).test" "$p"
+  bin=$B/root/tests/$(echo "$p" | tr / _).test
+  CGO_ENABLED=0 go test -c -o "$bin" "$p"
+  if [ -n "${vmonly[$p]:-}" ]; then
+    "$bin" -test.list "${vmonly[$p]}" | grep -q '^Test' || {
+      log "FAIL: no test in $p matches ${vmonly[$p]}"; exit 1; }
+    printf '%s\n' "${vmonly[$p]}" > "${bin%.test}.run"
+  fi
 done
 
 # 4. Initramfs: busybox, /init, the modules (decompressed), the tests.
@@ -93,7 +120,7 @@ set +e
 timeout "${VMTEST_TIMEOUT:-600}" qemu-system-x86_64 -machine q35 $ACCEL -smp 2 -m 1024 \
   -nographic -no-reboot -kernel "$KERNEL" -initrd "$B/initrd.gz" \
   -append "console=ttyS0 quiet panic=-1 ${VMTEST_RUN:+vmtest.run=$VMTEST_RUN}" </dev/null 2>&1 \
-  | tr -d '\r' | tee "$B/serial.log" | sed -n 's/^.*VM-UP/VM-UP/;/^VM-UP/,$p'
+  | tr -d '\r' | tee "$B/serial.log" | sed -n 's/^.*VM-UP/VM-UP/;/INSMOD-FAIL/p;/^VM-UP/,$p'
 qrc=${PIPESTATUS[0]}
 set -e
 if [ "$qrc" = 124 ]; then log "FAIL: the VM did not finish within ${VMTEST_TIMEOUT:-600}s"; exit 1; fi
