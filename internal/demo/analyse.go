@@ -28,6 +28,8 @@ func (s *story) analyse() {
 			"work %g Hz at %.3f (each played at %.2f; medians of 100 ms windows); %d underruns in audioproxyd, "+
 			"%d dropouts ≥ 1 ms in the mix", m.secs, s.device, m.together, s.cfg.Tones["personal"], levels["personal"],
 			s.cfg.Tones["work"], levels["work"], toneAmp, s.underruns, m.dropouts)
+		detail += fmt.Sprintf("; during calls (policy ducking) personal was ducked for %.1f s and work for %.1f s",
+			m.ducked["personal"], m.ducked["work"])
 		if m.together < 1 {
 			return detail, fmt.Errorf("the tones were never heard together for a second")
 		}
@@ -54,6 +56,7 @@ func (s *story) analyse() {
 type measurement struct {
 	levels   map[string]float64 // each tone's amplitude while all were heard together
 	together float64            // seconds of the longest stretch all tones were heard together
+	ducked   map[string]float64 // seconds a tone was still audible but ducked while the others played on
 	secs     float64            // seconds from the first sound to the end
 	dropouts int                // runs of ≥ 1 ms of exact silence after the first sound
 }
@@ -109,6 +112,18 @@ func measure(path string, tones map[string]float64, floor float64) (measurement,
 		}
 	}
 	m.together = float64(bestLen) / 10
+	m.ducked = map[string]float64{}
+	for w := 0; w < frames/win; w++ {
+		for name := range tones {
+			others := true
+			for o := range tones {
+				others = others && (o == name || per[o][w] >= floor)
+			}
+			if l := per[name][w]; others && l < floor/2 && l > floor/20 {
+				m.ducked[name] += 0.1
+			}
+		}
+	}
 	m.levels = map[string]float64{}
 	if bestLen == 0 {
 		return m, nil

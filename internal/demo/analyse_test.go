@@ -53,6 +53,9 @@ func TestMeasureFindsBothTonesTogether(t *testing.T) {
 			t.Errorf("%s level %.3f, want 0.25", name, l)
 		}
 	}
+	if m.ducked["personal"] != 0 || m.ducked["work"] != 0 {
+		t.Errorf("ducked %v in a mix with no ducking", m.ducked)
+	}
 	if m.dropouts != 1 || math.Abs(m.secs-3) > 0.01 {
 		t.Errorf("dropouts %d, secs %.2f", m.dropouts, m.secs)
 	}
@@ -65,5 +68,29 @@ func TestMeasureOneToneOnly(t *testing.T) {
 	}
 	if m.together != 0 {
 		t.Fatalf("together %.1f s with a tone that never plays", m.together)
+	}
+}
+
+// A tone that drops to a fifth while the other plays on counts as ducked.
+func TestMeasureSeesDucking(t *testing.T) {
+	const rate = 48000
+	p := wire.Params{Rate: rate, Channels: 1, Format: wire.FormatS16}
+	var data []byte
+	for i := range 2 * rate {
+		a := 0.25
+		if i >= rate { // second half: 440 ducked to 0.05
+			a = 0.05
+		}
+		x := a*math.Sin(2*math.Pi*440*float64(i)/rate) + 0.25*math.Sin(2*math.Pi*660*float64(i)/rate)
+		data = binary.LittleEndian.AppendUint16(data, uint16(int16(x*32767)))
+	}
+	path := filepath.Join(t.TempDir(), "d.wav")
+	os.WriteFile(path, append(sink.AppendWAVHeader(nil, p, uint32(len(data))), data...), 0o644)
+	m, err := measure(path, DefaultTones, 0.125)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(m.ducked["personal"]-1) > 0.15 || m.ducked["work"] != 0 || math.Abs(m.together-1) > 0.15 {
+		t.Fatalf("ducked %v, together %.1f", m.ducked, m.together)
 	}
 }
