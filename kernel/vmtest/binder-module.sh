@@ -54,6 +54,7 @@ echo "include $W/hdr/usr/src/$common/Makefile" > "$H/Makefile"
 cc=$(awk '/^CC *=/{print $NF}' "$H/.kernelvariables" | sed 's/.*)//')
 if [ -n "$cc" ] && ! command -v "$cc" >/dev/null; then
   log "installing $cc"
+  apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$cc" >/dev/null
 fi
 

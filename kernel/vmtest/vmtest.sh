@@ -45,7 +45,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# 2. Kernel and modules, cached per ABI.
+# 2. Kernel and modules, cached per kernel package and version.
 MODS=$CACHE/modules
 if [ -n "${VMTEST_KERNEL:-}" ]; then
   KERNEL=$VMTEST_KERNEL
@@ -83,6 +83,7 @@ else
   KERNEL=$(echo "$kdir"/boot/vmlinuz-*)
   MODS=$kdir
 fi
+t_kernel=$SECONDS
 
 # 3. Static test binaries, one per package that has tests.
 B=$(mktemp -d)
@@ -109,6 +110,7 @@ for p in $pkgs; do
   fi
 done
 
+t_build=$SECONDS
 # 4. Initramfs: busybox, /init, the modules (decompressed), the tests.
 "$HERE/mkinitrd.sh" "$B/root" "$MODS" "$B/initrd.gz"
 
@@ -129,4 +131,4 @@ if ! grep -q '^VM-DONE rc=0' "$B/serial.log"; then
   log "FAIL"
   exit 1
 fi
-log "PASS"
+log "PASS (kernel and modules $((t_kernel))s, go test -c $((t_build - t_kernel))s, initrd and VM $((SECONDS - t_build))s)"
