@@ -15,6 +15,7 @@ import (
 	"droidplex/container/client"
 	"droidplex/container/wire"
 	"droidplex/internal/ctlhttp"
+	"droidplex/internal/peercheck"
 	"droidplex/internal/revert"
 	"droidplex/internal/unixsock"
 	"droidplex/rilproxy/mockmodem"
@@ -48,6 +49,10 @@ type RunConfig struct {
 	// and call-state events published there. "" runs without it, on the
 	// defaults; an unreachable droidplexd is retried in the background.
 	Droidplexd string
+	// PeerCheck says whether a client must be in the pid namespace of its
+	// socket's container, as droidplexd knows it (internal/peercheck;
+	// default auto: checked when known).
+	PeerCheck peercheck.Mode
 }
 
 // DefaultRunDir is the runtime directory of the droidplex daemons.
@@ -67,6 +72,10 @@ func Run(ctx context.Context, cfg RunConfig, log *slog.Logger) error {
 	}
 	if cfg.MockControl == "" {
 		cfg.MockControl = filepath.Join(cfg.RunDir, "modem.sock")
+	}
+	mode, err := peercheck.ParseMode(string(cfg.PeerCheck))
+	if err != nil {
+		return fmt.Errorf("rilproxy: %w", err)
 	}
 	m, err := New(cfg.Mux, log)
 	if err != nil {
@@ -131,10 +140,14 @@ func Run(ctx context.Context, cfg RunConfig, log *slog.Logger) error {
 		}
 	})
 
+	var pidns peercheck.Namespaces // nil without droidplexd: unknown
 	if cfg.Droidplexd != "" {
 		c := client.New(cfg.Droidplexd)
+		ns := client.NewPidNamespaces(c)
+		pidns = ns
 		wg.Go(func() {
 			c.Follow(ctx, log, func(ev wire.Event) {
+				ns.Observe(ev)
 				if ev.Type == wire.EventForeground && ev.Foreground != nil {
 					m.SetForeground(ev.Foreground.Container)
 				}
@@ -142,6 +155,7 @@ func Run(ctx context.Context, cfg RunConfig, log *slog.Logger) error {
 		})
 		wg.Go(func() { publish(ctx, c, m, log) })
 	}
+	guardListeners(listeners, mode, pidns, log)
 	for name := range listeners {
 		log.Info("serving rild", "container", name, "socket", filepath.Join(cfg.RunDir, name, "rild"))
 	}
