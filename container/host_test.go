@@ -9,9 +9,8 @@ import (
 	"syscall"
 	"testing"
 
-	"golang.org/x/sys/unix"
-
 	"droidplex/container"
+	"droidplex/internal/linux"
 	"droidplex/internal/testutil"
 	"droidplex/kernel"
 )
@@ -92,9 +91,8 @@ func TestOSHostBinderfs(t *testing.T) {
 			t.Fatal(err)
 		}
 		st := fi.Sys().(*syscall.Stat_t)
-		if fi.Mode()&os.ModeCharDevice == 0 || unix.Major(st.Rdev) != d.Major || unix.Minor(st.Rdev) != d.Minor {
-			t.Fatalf("%s: mode %v rdev %d:%d, reported %d:%d", d.Host, fi.Mode(),
-				unix.Major(st.Rdev), unix.Minor(st.Rdev), d.Major, d.Minor)
+		if fi.Mode()&os.ModeCharDevice == 0 || st.Rdev != linux.Mkdev(d.Major, d.Minor) {
+			t.Fatalf("%s: mode %v rdev %#x, reported %d:%d", d.Host, fi.Mode(), st.Rdev, d.Major, d.Minor)
 		}
 		f, err := os.OpenFile(d.Host, os.O_RDWR, 0)
 		if err != nil {

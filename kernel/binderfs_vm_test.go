@@ -94,9 +94,8 @@ func TestBinderfsDeviceAnswersInVM(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := fi.Sys().(*syscall.Stat_t)
-	if fi.Mode()&os.ModeCharDevice == 0 || unix.Major(st.Rdev) != major || unix.Minor(st.Rdev) != minor {
-		t.Fatalf("%s: mode %v rdev %d:%d, allocated %d:%d", node, fi.Mode(),
-			unix.Major(st.Rdev), unix.Minor(st.Rdev), major, minor)
+	if fi.Mode()&os.ModeCharDevice == 0 || st.Rdev != linux.Mkdev(major, minor) {
+		t.Fatalf("%s: mode %v rdev %#x, allocated %d:%d", node, fi.Mode(), st.Rdev, major, minor)
 	}
 	f, err := os.OpenFile(node, os.O_RDWR|unix.O_CLOEXEC, 0)
 	if err != nil {
