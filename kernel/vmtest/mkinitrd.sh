@@ -11,7 +11,10 @@ cp "$HERE/init.sh" "$ROOT/init"
 chmod 755 "$ROOT/init"
 : > "$ROOT/modules.list"
 # Order matters: evdev before uinput so uinput devices get event nodes.
-for spec in evdev uinput "binder_linux devices=binder,hwbinder,vndbinder"; do
+# binder_linux: the misc devices always; what every binderfs mount starts
+# with only when VMTEST_BINDERFS_DEVICES says (default: nothing).
+bfs=${VMTEST_BINDERFS_DEVICES:+ binderfs_devices=$VMTEST_BINDERFS_DEVICES}
+for spec in evdev uinput "binder_linux devices=binder,hwbinder,vndbinder$bfs"; do
   name=${spec%% *}; params=${spec#"$name"}
   f=$(find "$MODS" -name "$name.ko*" 2>/dev/null | head -n 1)
   [ -n "$f" ] || continue

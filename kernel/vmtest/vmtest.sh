@@ -26,6 +26,9 @@
 #      VMTEST_CACHE=dir      kernel cache (default .vmtest-cache at the module root)
 #      VMTEST_KERNEL=bzImage use this kernel (with everything built in) instead
 #      VMTEST_ACCEL=opts     qemu accelerator options (default "-accel tcg -cpu max")
+#      VMTEST_BINDERFS_DEVICES=a,b  devices every binderfs mount starts with
+#                            (default none; "binder,hwbinder,vndbinder" is
+#                            mainline's CONFIG_ANDROID_BINDER_DEVICES)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE=$ROOT/kernel/vmtest
