@@ -10,6 +10,7 @@ import (
 	"droidplex/audioproxy/wire"
 	cwire "droidplex/container/wire"
 	"droidplex/internal/daemonconf"
+	"droidplex/internal/peercheck"
 )
 
 // Config is audioproxyd's configuration, read from a TOML file and
@@ -30,6 +31,7 @@ import (
 //	droidplexd   = "/run/droidplex/droidplexd.sock"  # events for the audio policy; "none": no control plane
 //	capture      = "none"                     # microphone: none | tone:FREQ | pulse[:SOURCE] (open only while a stream may hear it)
 //	foreground   = ""                         # who has the microphone until droidplexd says (default: nobody)
+//	peer_check   = "auto"                     # auto | strict | off: a client must be in its container's pid namespace
 //	[volumes]
 //	work = 0.5
 type Config struct {
@@ -49,6 +51,7 @@ type Config struct {
 	Droidplexd  string             `toml:"droidplexd"`
 	Capture     string             `toml:"capture"`
 	Foreground  string             `toml:"foreground"`
+	PeerCheck   string             `toml:"peer_check"`
 
 	// OpenDevice opens device names other than null and wav:PATH (the daemon
 	// sets it to open malgo devices). Not read from the file.
@@ -66,7 +69,7 @@ func DefaultConfig() Config {
 		RuntimeDir: "/run/droidplex", APISocket: wire.DefaultAPISocket,
 		Device: "null", Rate: 48000, Channels: 2, Format: "s16", PeriodMs: 5,
 		RingPeriods: 4, MaxStreams: 16, SocketMode: 0o666,
-		Droidplexd: cwire.DefaultSocket, Capture: "none",
+		Droidplexd: cwire.DefaultSocket, Capture: "none", PeerCheck: string(peercheck.ModeAuto),
 	}
 }
 
@@ -109,6 +112,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("config: foreground %q is not a configured container", c.Foreground)
 	}
 	if _, err := sourceOpener(c.Capture, c.OpenCapture); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	if _, err := peercheck.ParseMode(c.PeerCheck); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
 	if c.RuntimeDir == "" || c.APISocket == "" || c.Device == "" {

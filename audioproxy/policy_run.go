@@ -13,14 +13,15 @@ import (
 	"droidplex/audioproxy/policy"
 	"droidplex/audioproxy/wire"
 	"droidplex/container/client"
+	cwire "droidplex/container/wire"
 	"droidplex/internal/ctlhttp"
 )
 
 // startPolicy sets up the capture device and the live policy for eng and
 // follows droidplexd's events (cfg.Droidplexd; "none" does not) until ctx
-// ends or stop is called. stop waits for the follower and closes the
-// capture device.
-func startPolicy(ctx context.Context, cfg Config, eng *Engine, log *slog.Logger) (p *Policy, stop func(), err error) {
+// ends or stop is called; observe (if not nil) also hears every event.
+// stop waits for the follower and closes the capture device.
+func startPolicy(ctx context.Context, cfg Config, eng *Engine, log *slog.Logger, observe func(cwire.Event)) (p *Policy, stop func(), err error) {
 	open, err := sourceOpener(cfg.Capture, cfg.OpenCapture)
 	if err != nil {
 		return nil, nil, err
@@ -32,7 +33,11 @@ func startPolicy(ctx context.Context, cfg Config, eng *Engine, log *slog.Logger)
 	var wg sync.WaitGroup
 	if cfg.Droidplexd != "" && cfg.Droidplexd != "none" {
 		c := client.New(cfg.Droidplexd)
-		wg.Go(func() { p.Follow(ctx, c) })
+		if observe == nil {
+			wg.Go(func() { p.Follow(ctx, c) })
+		} else {
+			wg.Go(func() { c.Follow(ctx, log, func(ev cwire.Event) { observe(ev); p.Event(ev) }) })
+		}
 	}
 	stop = func() {
 		cancel()

@@ -33,7 +33,8 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	r := revert.New()
 	defer r.Fail()
-	pol, stopPolicy, err := startPolicy(ctx, cfg, eng, log) // the audio policy (policy_run.go)
+	peers, observe := peerChecker(cfg)                               // who may use a container's socket (peercheck.go)
+	pol, stopPolicy, err := startPolicy(ctx, cfg, eng, log, observe) // the audio policy (policy_run.go)
 	if err != nil {
 		return err
 	}
@@ -46,6 +47,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	r.Add(func() { snk.Close() })
 	srv := NewServer(eng, cfg.RingPeriods, log)
 	srv.route = pol.ShimRoute
+	srv.peers = peers
 	r.Add(func() { srv.Close() })
 	for _, n := range cfg.Containers {
 		p := cfg.SocketPath(n)

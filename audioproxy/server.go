@@ -14,6 +14,7 @@ import (
 
 	"droidplex/audioproxy/wire"
 	"droidplex/internal/linux"
+	"droidplex/internal/peercheck"
 	"droidplex/internal/revert"
 	"droidplex/internal/unixsock"
 )
@@ -34,6 +35,9 @@ type Server struct {
 	// route receives the routes shims ask for (wire.Route); nil ignores
 	// them. Set before Listen (policy_run.go).
 	route func(container string, devices uint32)
+	// peers checks every client against its socket's container; nil
+	// trusts the socket. Set before Listen (peercheck.go).
+	peers *peercheck.Checker
 }
 
 // NewServer returns a server adding streams to eng. A stream's ring holds
@@ -160,6 +164,9 @@ func (s *Server) serve(c *Container, conn *net.UnixConn) {
 	}
 	conn.SetReadDeadline(time.Time{})
 	req, err := wire.DecodeOpen(buf[:n])
+	if err == nil {
+		err = s.checkPeer(c, conn, log)
+	}
 	if err == nil {
 		err = req.Validate()
 	}

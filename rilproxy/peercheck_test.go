@@ -3,16 +3,13 @@ package rilproxy
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"droidplex/container/api"
 	"droidplex/container/events"
-	"droidplex/container/wire"
 	"droidplex/internal/ctlhttp"
 	"droidplex/internal/peercheck/peerchecktest"
 	"droidplex/internal/testutil"
@@ -50,31 +47,6 @@ func dialRild(path string) string {
 	}
 }
 
-// containerTable serves GET /v1/containers/{name} on droidplexd's API.
-type containerTable struct {
-	mu    sync.Mutex
-	infos map[string]wire.ContainerInfo
-}
-
-func (c *containerTable) set(name string, pid int) {
-	c.mu.Lock()
-	c.infos[name] = wire.ContainerInfo{Name: name, State: wire.StateRunning, Pid: pid}
-	c.mu.Unlock()
-}
-
-func (c *containerTable) routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /v1/containers/{name}", func(w http.ResponseWriter, r *http.Request) {
-		c.mu.Lock()
-		info, ok := c.infos[r.PathValue("name")]
-		c.mu.Unlock()
-		if !ok {
-			ctlhttp.WriteError(w, http.StatusNotFound, api.ErrUnknownContainer)
-			return
-		}
-		ctlhttp.WriteJSON(w, http.StatusOK, info)
-	})
-}
-
 // A client in personal's pid namespace is served on personal's socket and
 // refused on work's (whose init is this test, in the host's namespace,
 // where this test's own client is served); a container droidplexd does
@@ -82,14 +54,14 @@ func (c *containerTable) routes(mux *http.ServeMux) {
 func TestRunRefusesClientOfAnotherContainer(t *testing.T) {
 	testutil.RequireRoot(t)
 	dir := testutil.RuntimeDir(t)
-	table := &containerTable{infos: map[string]wire.ContainerInfo{}}
+	table := &peerchecktest.Containers{}
 	l, err := unixsock.Listen(unixsock.Stream, filepath.Join(dir, "droidplexd.sock"), unixsock.ListenOptions{UID: -1, GID: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	srvDone := make(chan error, 1)
-	go func() { srvDone <- ctlhttp.Serve(ctx, l, api.New(events.NewHub()).Handler(table.routes)) }()
+	go func() { srvDone <- ctlhttp.Serve(ctx, l, api.New(events.NewHub()).Handler(table.Routes)) }()
 	cfg := RunConfig{
 		Mux:        Config{Policy: policy.Config{Containers: []string{"personal", "work", "guest"}}},
 		RunDir:     dir,
@@ -110,10 +82,10 @@ func TestRunRefusesClientOfAnotherContainer(t *testing.T) {
 		_, err := os.Stat(sock("guest"))
 		return err == nil
 	})
-	table.set("work", os.Getpid())
+	table.Running("work", os.Getpid())
 
 	personal := peerchecktest.Start(t, "TestPeerCheckHelper", sock("personal"))
-	table.set("personal", personal.Pid) // the client is personal's init
+	table.Running("personal", personal.Pid) // the client is personal's init
 	if got := personal.Dial(t); got != "greeted" {
 		t.Errorf("personal's client on personal's socket: %s", got)
 	}

@@ -53,6 +53,7 @@ Flags:
 	fs.StringVar(&cfg.Droidplexd, "droidplexd", cfg.Droidplexd, "droidplexd socket for foreground and call-state events (none: do without)")
 	fs.StringVar(&cfg.Capture, "capture", cfg.Capture, "capture device (microphone): none | tone:FREQ | pulse[:SOURCE]")
 	fs.StringVar(&cfg.Foreground, "foreground", cfg.Foreground, "foreground container until droidplexd says otherwise")
+	fs.StringVar(&cfg.PeerCheck, "peer-check", cfg.PeerCheck, "a client must be in its container's pid namespace: auto (when droidplexd knows it) | strict (refuse when unknown) | off")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	if err := daemonconf.Parse(fs, os.Args[1:], cfgPath, func(p string) (err error) {

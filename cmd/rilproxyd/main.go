@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 
+	"droidplex/internal/peercheck"
 	"droidplex/internal/version"
 	"droidplex/rilproxy"
 	"droidplex/rilproxy/mockmodem"
@@ -48,6 +49,7 @@ Flags:
 	containers := fs.String("containers", "", "comma-separated container names: run the multiplexer")
 	fs.StringVar(&run.RunDir, "run-dir", rilproxy.DefaultRunDir, "runtime directory; each container's socket is <run-dir>/<name>/rild")
 	fs.StringVar(&run.Droidplexd, "droidplexd", "", "droidplexd's socket (foreground, call-state events); empty: run on defaults")
+	peerCheck := fs.String("peer-check", "auto", "a client must be in its container's pid namespace: auto (when droidplexd knows it) | strict (refuse when unknown) | off")
 	fs.StringVar(&run.Mux.Policy.Owner, "owner", "", "container allowed to change shared modem settings (default: the first)")
 	fs.StringVar(&run.Mux.Policy.Ring, "ring", "foreground", "where incoming calls ring: foreground, all, or a container name")
 	fs.StringVar(&run.Mux.Policy.SMSTarget, "sms-target", "foreground", "where incoming SMS go: foreground or a container name")
@@ -71,6 +73,12 @@ Flags:
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	mode, err := peercheck.ParseMode(*peerCheck)
+	if err != nil {
+		log.Error("rilproxyd", "err", err)
+		os.Exit(2)
+	}
+	run.PeerCheck = mode
 	if *modem != "mock" && *containers == "" {
 		log.Error("a real rild socket as --modem needs --containers", "modem", *modem)
 		os.Exit(2)
