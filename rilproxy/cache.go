@@ -11,6 +11,32 @@ type cacheKey struct {
 	payload string
 }
 
+// maxCacheEntries bounds the cache: the payload is part of the key, and a
+// container chooses payloads, so without a bound one container could make
+// rilproxyd grow until it is killed.
+const maxCacheEntries = 256
+
+// keyOf is the cache key of a request. A request with no payload is keyed
+// by its id alone: trailing bytes, which libril tolerates, must not make
+// each copy a new entry.
+func keyOf(req parcel.Request) cacheKey {
+	if req.ID.VoidRequest() {
+		return cacheKey{id: req.ID}
+	}
+	return cacheKey{req.ID, string(req.Payload)}
+}
+
+// evictLocked makes room for one entry by dropping a settled one (never a
+// query in flight: clients wait on those).
+func (m *Mux) evictLocked() {
+	for k, e := range m.cache {
+		if !e.lead {
+			delete(m.cache, k)
+			return
+		}
+	}
+}
+
 // cacheEntry is one cached query: its last successful reply, or the lead
 // request in flight and the clients waiting for the same answer.
 type cacheEntry struct {
@@ -28,7 +54,7 @@ type waiter struct {
 }
 
 func (m *Mux) cached(s *session, req parcel.Request, body []byte) {
-	key := cacheKey{req.ID, string(req.Payload)}
+	key := keyOf(req)
 	m.mu.Lock()
 	e := m.cache[key]
 	switch {
@@ -55,6 +81,9 @@ func (m *Mux) cached(s *session, req parcel.Request, body []byte) {
 		return
 	}
 	if e == nil {
+		if len(m.cache) >= maxCacheEntries {
+			m.evictLocked()
+		}
 		e = &cacheEntry{key: key}
 		m.cache[key] = e
 	}

@@ -2,6 +2,7 @@ package rilproxy
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -145,5 +146,29 @@ func TestIndicationRoutes(t *testing.T) {
 	}
 	if want := []parcel.UnsolID{parcel.UnsolOnUssd}; !slices.Equal(got[w], want) {
 		t.Errorf("work (foreground) got %v, want %v", got[w], want)
+	}
+}
+
+// A container cannot grow the cache: trailing junk on a void query hits the
+// one entry, and payloads it varies are bounded.
+func TestCacheBoundedAgainstVaryingPayloads(t *testing.T) {
+	modem := &rilproxytest.Modem{}
+	r := startRig(t, Config{}, modem)
+	a := r.dial("personal")
+	for i := range 50 {
+		junk := parcel.AppendInts(nil, int32(i), int32(i*7))
+		wantErr(t, do(t, a, parcel.ReqGetImei, junk), parcel.Success)
+	}
+	if n := modem.Count(parcel.ReqGetImei); n != 1 {
+		t.Fatalf("IMEI with trailing junk asked upstream %d times, want 1", n)
+	}
+	for i := range maxCacheEntries + 40 {
+		wantErr(t, do(t, a, parcel.ReqGetImsi, parcel.AppendStrings(nil, parcel.Str(fmt.Sprint("aid", i)))), parcel.Success)
+	}
+	r.m.mu.Lock()
+	n := len(r.m.cache)
+	r.m.mu.Unlock()
+	if n > maxCacheEntries {
+		t.Fatalf("cache holds %d entries, bound is %d", n, maxCacheEntries)
 	}
 }

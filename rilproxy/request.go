@@ -196,8 +196,11 @@ func (m *Mux) updatePowerLocked() {
 	if on == m.sentPower || (m.sentPower == -1 && on == 0 && !anyWish(wants)) {
 		return
 	}
-	m.sentPower = on
-	m.internalLocked(parcel.ReqRadioPower, parcel.AppendInts(nil, int32(on)), opNone)
+	// Remember what the modem was told only once it was: a request that
+	// could not be sent must not suppress the next identical wish.
+	if m.internalLocked(parcel.ReqRadioPower, parcel.AppendInts(nil, int32(on)), opNone) {
+		m.sentPower = on
+	}
 }
 
 func anyWish(w []int8) bool {
@@ -243,6 +246,7 @@ func (m *Mux) updateScreenLocked() {
 	if v == m.sentScreen {
 		return
 	}
-	m.sentScreen = v
-	m.internalLocked(parcel.ReqScreenState, parcel.AppendInts(nil, int32(v)), opNone)
+	if m.internalLocked(parcel.ReqScreenState, parcel.AppendInts(nil, int32(v)), opNone) {
+		m.sentScreen = v
+	}
 }
