@@ -7,8 +7,8 @@ import (
 	"droidplex/internal/revert"
 )
 
-// AddContainer gives container a clone of every device. On failure no
-// clone of it is left.
+// AddContainer gives container a clone of every device (a device unplugged
+// meanwhile is skipped). On failure no clone of it is left.
 func (r *Router) AddContainer(container string) error {
 	if err := checkName(container); err != nil {
 		return err
@@ -26,10 +26,13 @@ func (r *Router) AddContainer(container string) error {
 		if err != nil {
 			return fmt.Errorf("clone %s for %s: %w", p.path, container, err)
 		}
-		rev.Add(func() { _ = s.Close() })
 		if !p.do(func(p *pump) { p.addClone(container, s) }) {
-			return fmt.Errorf("clone %s for %s: device gone", p.path, container)
+			// The device was unplugged just now: that is no failure of the
+			// container, which gets the clones of every other device.
+			_ = s.Close()
+			continue
 		}
+		rev.Add(func() { _ = s.Close() })
 		rev.Add(func() { p.do(func(p *pump) { p.removeClone(container) }) })
 		made = append(made, s)
 	}

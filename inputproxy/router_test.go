@@ -229,12 +229,15 @@ func TestSwipeCancelledLiftsTheFinger(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		// Cancel once the finger is down (polling: no t calls off the test goroutine).
-		for !strings.Contains(b.Transcript("work/ts:"), "ABS_MT_TRACKING_ID 16384") {
+		// It also stops when the test has ended early, so it never outlives it.
+		for ctx.Err() == nil && !strings.Contains(b.Transcript("work/ts:"), "ABS_MT_TRACKING_ID 16384") {
 			time.Sleep(time.Millisecond)
 		}
 		cancel()
 	}()
-	if err := r.Swipe(ctx, "work", 0, 0, 1000, 1000, 10*time.Second); !errors.Is(err, context.Canceled) {
+	err := r.Swipe(ctx, "work", 0, 0, 1000, 1000, 10*time.Second)
+	cancel()
+	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("swipe: %v, want context.Canceled", err)
 	}
 	lines := strings.Split(strings.TrimSpace(b.Transcript("work/ts:")), "\n")
