@@ -21,11 +21,25 @@ func (m *Mux) accept(ctx context.Context, name string, l net.Listener) {
 	case <-ctx.Done():
 	}
 	idx := m.index[name]
+	var backoff time.Duration
 	for {
 		c, err := l.Accept()
 		if err != nil {
-			return
+			if errors.Is(err, net.ErrClosed) || ctx.Err() != nil {
+				return
+			}
+			// EMFILE, ENFILE, ECONNABORTED...: temporary. Giving up would
+			// leave the container without telephony until a restart.
+			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+			m.log.Warn("accept failed; retrying", "container", name, "err", err, "in", backoff)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(backoff):
+			}
+			continue
 		}
+		backoff = 0
 		m.mu.Lock()
 		if old := m.sessions[idx-1]; old != nil {
 			// A client that reconnects at once may arrive before its old
@@ -36,6 +50,13 @@ func (m *Mux) accept(ctx context.Context, name string, l net.Listener) {
 			case <-time.After(200 * time.Millisecond):
 			}
 			m.mu.Lock()
+		}
+		if ctx.Err() != nil {
+			// Shutting down: Serve may already have ended the sessions and
+			// be waiting for their goroutines; start no new one.
+			m.mu.Unlock()
+			c.Close()
+			return
 		}
 		if m.sessions[idx-1] != nil {
 			m.mu.Unlock()

@@ -27,6 +27,13 @@ type rig struct {
 
 func startRig(t *testing.T, cfg Config, modem *rilproxytest.Modem) *rig {
 	t.Helper()
+	return startRigWith(t, cfg, modem, nil)
+}
+
+// startRigWith is startRig with each container's listener passed through
+// wrap (nil: as it is).
+func startRigWith(t *testing.T, cfg Config, modem *rilproxytest.Modem, wrap func(net.Listener) net.Listener) *rig {
+	t.Helper()
 	if cfg.Policy.Containers == nil {
 		cfg.Policy.Containers = []string{"personal", "work"}
 	}
@@ -59,6 +66,9 @@ func startRig(t *testing.T, cfg Config, modem *rilproxytest.Modem) *rig {
 		l, err := net.Listen("unix", filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
+		}
+		if wrap != nil {
+			l = wrap(l)
 		}
 		ls[name] = l
 	}
