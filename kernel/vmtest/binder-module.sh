@@ -58,12 +58,22 @@ if [ -n "$cc" ] && ! command -v "$cc" >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$cc" >/dev/null
 fi
 
+# Only the module's sources: tar stops once it has each (--occurrence),
+# a third of the way into the tarball; the writers before it then see a
+# closed pipe, so the files are checked instead of the pipeline's status.
 S=$W/src
 mkdir -p "$S"
-dpkg-deb --fsys-tarfile "$W/linux-source-${mm}_"*.deb | tar -xO "./usr/src/linux-source-$mm.tar.xz" \
-  | xz -dc | tar -x -C "$S" --strip-components=3 "linux-source-$mm/drivers/android"
+files=(binder.c binder_alloc.c binder_alloc.h binder_internal.h binder_trace.h binderfs.c)
+(
+  set +o pipefail
+  dpkg-deb --fsys-tarfile "$W/linux-source-${mm}_"*.deb 2>/dev/null \
+    | tar -xO "./usr/src/linux-source-$mm.tar.xz" 2>/dev/null | xz -dc 2>/dev/null \
+    | tar -x -C "$S" --strip-components=3 --occurrence=1 "${files[@]/#/linux-source-$mm/drivers/android/}"
+) || true
 rm -f "$W"/*.deb
-[ -f "$S/binderfs.c" ] && [ -f "$S/binder.c" ] || die "no drivers/android/binder{,fs}.c in linux-source-$mm"
+for f in "${files[@]}"; do
+  [ -s "$S/$f" ] || die "no drivers/android/$f in linux-source-$mm"
+done
 
 # binderfs.c: everything after its last include sees these definitions.
 grep -qx '#include "binder_internal.h"' "$S/binderfs.c" || die "binderfs.c does not include binder_internal.h"
