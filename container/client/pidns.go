@@ -64,7 +64,9 @@ func (p *PidNamespaces) PidNamespace(ctx context.Context, container string) (uin
 	}
 	var info wire.ContainerInfo
 	err := ctlhttp.Do(ctx, p.c.http, http.MethodGet, "/v1/containers/"+url.PathEscape(container), nil, &info)
-	if err != nil || info.State != wire.StateRunning || info.Pid <= 0 {
+	// A pid is reported while an init is alive (running, or still
+	// stopping): that init's namespace is the container's.
+	if err != nil || info.Pid <= 0 || info.State == wire.StateStopped || info.State == wire.StateFailed {
 		p.forget(container, e)
 		return 0, false
 	}

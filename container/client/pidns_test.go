@@ -117,6 +117,15 @@ func TestPidNamespacesFollowsDroidplexd(t *testing.T) {
 	p.Observe(wire.Event{Type: wire.EventForeground, Foreground: &wire.Foreground{Container: "work"}}) // ignored
 	step("personal", 3000, true, []string{"personal"}, []int{300})
 
+	// personal is stopping: its init is still alive, still personal's.
+	f.set(wire.ContainerInfo{Name: "personal", State: wire.StateStopping, Pid: 300})
+	p.Observe(wire.Event{Type: wire.EventContainerState, ContainerState: &wire.ContainerState{Container: "personal", State: wire.StateStopping}})
+	step("personal", 3000, true, []string{"personal"}, []int{300})
+	// A stopped container is unknown even if a (stale) pid came with it.
+	f.set(wire.ContainerInfo{Name: "personal", State: wire.StateStopped, Pid: 300})
+	p.Observe(wire.Event{Type: wire.EventContainerState, ContainerState: &wire.ContainerState{Container: "personal", State: wire.StateStopped}})
+	step("personal", 0, false, []string{"personal"}, nil)
+
 	// work restarts while the event stream was down: its old init is gone.
 	delete(nsOf, 200)
 	f.set(wire.ContainerInfo{Name: "work", State: wire.StateRunning, Pid: 400})
