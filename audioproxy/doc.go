@@ -14,6 +14,8 @@
 //
 // The Server listens on each container's SOCK_SEQPACKET control socket,
 // creates a sealed memfd ring and an eventfd per stream, and frees them when
-// the client's connection ends for any reason. Run ties the server, the sink
+// the client's connection ends for any reason. Before a stream is opened,
+// the client's pid namespace is checked against its container's
+// (internal/peercheck; Config.PeerCheck). Run ties the server, the sink
 // chosen in the Config, the HTTP control API and the metrics together.
 package audioproxy

@@ -12,5 +12,6 @@
 // call control, ringing and hang-up on disconnect), one SMS target with one
 // acknowledgement. Call-state changes leave as events; foreground changes
 // come in through SetForeground. Run wires it to sockets, a modem and
-// droidplexd.
+// droidplexd, and puts the peer check (internal/peercheck) in front of every
+// container's socket.
 package rilproxy
