@@ -91,10 +91,29 @@ func allocBinders(dir string) ([]spec.Device, error) {
 	var devs []spec.Device
 	for _, n := range spec.BinderDevices {
 		ma, mi, err := linux.BinderCtlAdd(ctl, n)
+		if errors.Is(err, unix.EEXIST) {
+			// Kernels built with CONFIG_ANDROID_BINDER_DEVICES (mainline's
+			// default: binder,hwbinder,vndbinder) create these in every new
+			// binderfs mount: use the one that is there.
+			ma, mi, err = existingDevice(filepath.Join(dir, n))
+		}
 		if err != nil {
 			return nil, fmt.Errorf("allocate %s: %w", n, err)
 		}
 		devs = append(devs, spec.Device{Host: filepath.Join(dir, n), Path: "/dev/" + n, Type: 'c', Major: ma, Minor: mi})
 	}
 	return devs, nil
+}
+
+// existingDevice returns the device number of the character device at path.
+func existingDevice(path string) (major, minor uint32, err error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0, 0, err
+	}
+	sys, ok := st.Sys().(*syscall.Stat_t)
+	if !ok || st.Mode()&os.ModeCharDevice == 0 {
+		return 0, 0, fmt.Errorf("%s is not a character device", path)
+	}
+	return unix.Major(sys.Rdev), unix.Minor(sys.Rdev), nil
 }
