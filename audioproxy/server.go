@@ -29,6 +29,7 @@ type Server struct {
 	closed    bool
 	listeners []*net.UnixListener
 	conns     map[*net.UnixConn]struct{}
+	pending   map[*Container]int // connections that have not sent Open yet
 	streams   map[*Stream]*stream
 	wg        sync.WaitGroup
 	stop      chan struct{}
@@ -44,7 +45,7 @@ type Server struct {
 // ringPeriods device periods, or the client's period hint if that is larger.
 func NewServer(eng *Engine, ringPeriods int, log *slog.Logger) *Server {
 	s := &Server{eng: eng, log: log, ringPeriods: uint32(max(ringPeriods, 2)),
-		conns: map[*net.UnixConn]struct{}{}, streams: map[*Stream]*stream{}, stop: make(chan struct{})}
+		conns: map[*net.UnixConn]struct{}{}, pending: map[*Container]int{}, streams: map[*Stream]*stream{}, stop: make(chan struct{})}
 	s.wg.Go(s.watchdog)
 	return s
 }
@@ -117,20 +118,44 @@ func (s *Server) Close() error {
 }
 
 func (s *Server) accept(c *Container, l *net.UnixListener) {
+	var backoff time.Duration
 	for {
 		conn, err := l.AcceptUnix()
 		if err != nil {
-			if !errors.Is(err, net.ErrClosed) {
-				s.log.Error("accept failed", "container", c.name, "err", err)
+			if errors.Is(err, net.ErrClosed) {
+				return
 			}
-			return
+			// EMFILE, ENFILE, ECONNABORTED...: temporary. Giving up would
+			// leave the container without sound until a restart.
+			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+			s.log.Error("accept failed; retrying", "container", c.name, "err", err, "in", backoff)
+			select {
+			case <-s.stop:
+				return
+			case <-time.After(backoff):
+			}
+			continue
 		}
+		backoff = 0
 		s.mu.Lock()
 		if s.closed {
 			s.mu.Unlock()
 			conn.Close()
 			return
 		}
+		// Connections that have not sent Open yet hold a descriptor and a
+		// goroutine each: bound them per container, so one container cannot
+		// exhaust the server's descriptors for everyone.
+		// Only a client that connects and stays silent gets here, so it is
+		// disconnected (a reply would be lost anyway: closing a socket with
+		// its unread Open resets the connection).
+		if s.pending[c] >= s.eng.limit {
+			s.mu.Unlock()
+			s.log.Warn("connection refused: too many waiting to open a stream", "container", c.name, "limit", s.eng.limit)
+			conn.Close()
+			continue
+		}
+		s.pending[c]++
 		s.conns[conn] = struct{}{}
 		s.wg.Go(func() {
 			s.serve(c, conn)
@@ -156,6 +181,9 @@ func (s *Server) serve(c *Container, conn *net.UnixConn) {
 	buf := make([]byte, wire.MaxMsgSize+1)
 	conn.SetReadDeadline(time.Now().Add(openTimeout))
 	n, _, err := unixsock.RecvFds(conn, buf, 0)
+	s.mu.Lock()
+	s.pending[c]--
+	s.mu.Unlock()
 	if err != nil {
 		if !errors.Is(err, io.EOF) {
 			log.Info("stream request refused", "err", err)
