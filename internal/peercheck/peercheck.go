@@ -8,6 +8,11 @@
 // (droidplexd's answer: container/client.PidNamespaces). When it is unknown
 // (no droidplexd, the container not running, kernel-less defaults) the mode
 // decides: ModeAuto accepts as if there were no check, ModeStrict refuses.
+//
+// The comparison is equality: a client in a pid namespace nested inside its
+// container's is refused too (Android does not nest pid namespaces), and so
+// is a client whose pid namespace cannot be read (it has no pid in this
+// process's namespace, or it is gone) when the container's is known.
 package peercheck
 
 import (
