@@ -49,6 +49,7 @@ func (r *rig) droidplexdSocket() string { return r.path("droidplexd.sock") }
 func (r *rig) modemSocket() string      { return r.path("modem.sock") }
 func (r *rig) audioSocket() string      { return r.path("audioproxyd.sock") }
 func (r *rig) inputSocket() string      { return r.path("inputproxyd.sock") }
+func (r *rig) rilSocket() string        { return r.path("rilproxyd.sock") }
 
 // containersTOML is droidplexd's config: two stand-in Androids under the
 // proc runtime, personal in the foreground and owning the modem settings.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"droidplex/internal/ctlhttp"
+	"droidplex/rilproxy"
 	"droidplex/rilproxy/ofonotest"
 )
 
@@ -40,7 +42,18 @@ func (s *story) tell(ctx context.Context) {
 		if err == nil && fg != "work" {
 			err = fmt.Errorf("droidplexd says the foreground is %q", fg)
 		}
-		return "droidplex switch work: foreground is " + fg, err
+		if err != nil {
+			return "", err
+		}
+		// The proxies follow droidplexd's event stream: the switch is done
+		// once rilproxyd has it (a call arriving before then would rightly
+		// ring the previous foreground).
+		err = waitFor(ctx, 5*time.Second, "rilproxyd following the switch", func() (bool, error) {
+			var st rilproxy.Status
+			err := ctlhttp.Do(ctx, ctlhttp.NewClient(s.rilSocket()), "GET", "/v1/status", nil, &st)
+			return err == nil && st.Foreground == "work", err
+		})
+		return "droidplex switch work: foreground is " + fg + " at droidplexd and rilproxyd", err
 	})
 	n.step("the next incoming call rings the new foreground (work)", func() (string, error) {
 		return s.incoming(ctx, "+15559002", "work", "personal")
