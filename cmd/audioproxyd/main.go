@@ -8,7 +8,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
@@ -18,7 +17,6 @@ import (
 	"droidplex/audioproxy/sink"
 	"droidplex/audioproxy/sink/malgosink"
 	"droidplex/internal/daemonconf"
-	"droidplex/internal/version"
 )
 
 func main() {
@@ -38,7 +36,6 @@ Flags:
 		fs.PrintDefaults()
 	}
 	cfg := audioproxy.DefaultConfig()
-	cfgPath := fs.String("config", "", "TOML configuration file")
 	fs.Var(daemonconf.List{P: &cfg.Containers}, "containers", "comma-separated container `names`")
 	fs.StringVar(&cfg.Device, "device", cfg.Device, "null | wav:PATH | pulse | pulseaudio | alsa | aaudio | opensl | malgo-null")
 	fs.StringVar(&cfg.RuntimeDir, "runtime-dir", cfg.RuntimeDir, "directory holding <name>/audio sockets")
@@ -54,19 +51,10 @@ Flags:
 	fs.StringVar(&cfg.Capture, "capture", cfg.Capture, "capture device (microphone): none | tone:FREQ | pulse[:SOURCE]")
 	fs.StringVar(&cfg.Foreground, "foreground", cfg.Foreground, "foreground container until droidplexd says otherwise")
 	fs.StringVar(&cfg.PeerCheck, "peer-check", cfg.PeerCheck, "a client must be in its container's pid namespace: auto (when droidplexd knows it) | strict (refuse when unknown) | off")
-	showVersion := fs.Bool("version", false, "print the version and exit")
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := daemonconf.Parse(fs, os.Args[1:], cfgPath, func(p string) (err error) {
+	log := daemonconf.Start(fs, os.Args[1:], func(p string) (err error) {
 		cfg, err = audioproxy.LoadConfig(p)
 		return err
-	}); err != nil {
-		log.Error("audioproxyd", "err", err)
-		os.Exit(2)
-	}
-	if *showVersion {
-		fmt.Println(version.String())
-		return
-	}
+	})
 	cfg.OpenDevice = func(name string, c sink.Config, rt bool) (sink.Sink, error) {
 		switch name {
 		case "pulse":

@@ -9,7 +9,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -17,7 +16,6 @@ import (
 	"droidplex/inputproxy"
 	"droidplex/inputproxy/evdev"
 	"droidplex/internal/daemonconf"
-	"droidplex/internal/version"
 )
 
 func main() {
@@ -39,7 +37,6 @@ Flags:
 		fs.PrintDefaults()
 	}
 	cfg := inputproxy.DefaultConfig()
-	cfgPath := fs.String("config", "", "TOML configuration file")
 	fs.StringVar(&cfg.APISocket, "api-socket", cfg.APISocket, "HTTP API socket")
 	fs.StringVar(&cfg.Droidplexd, "droidplexd", cfg.Droidplexd, `droidplexd's socket to follow ("" = standalone)`)
 	fs.Var(daemonconf.List{P: &cfg.Containers}, "containers", "comma-separated `containers` that get clones from the start")
@@ -51,19 +48,10 @@ Flags:
 	fs.StringVar(&cfg.Clones, "clones", cfg.Clones, "uinput | record | auto (uinput if it exists, else record)")
 	fs.BoolVar(&cfg.Virtual, "virtual", cfg.Virtual, "create a virtual touchscreen and keyboard when no real one exists")
 	fs.StringVar(&cfg.VirtualSize, "virtual-size", cfg.VirtualSize, "virtual touchscreen size WIDTHxHEIGHT")
-	showVersion := fs.Bool("version", false, "print the version and exit")
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := daemonconf.Parse(fs, os.Args[1:], cfgPath, func(p string) (err error) {
+	log := daemonconf.Start(fs, os.Args[1:], func(p string) (err error) {
 		cfg, err = inputproxy.LoadConfig(p)
 		return err
-	}); err != nil {
-		log.Error("inputproxyd", "err", err)
-		os.Exit(2)
-	}
-	if *showVersion {
-		fmt.Println(version.String())
-		return
-	}
+	})
 	real := &evdev.Backend{Dir: cfg.InputDir, Uinput: cfg.Uinput}
 	switch cfg.Clones {
 	case "uinput":

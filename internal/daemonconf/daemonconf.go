@@ -6,9 +6,11 @@
 package daemonconf
 
 import (
+	"droidplex/internal/version"
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -106,4 +108,27 @@ func (u Uint16) Set(s string) error {
 	}
 	*u.P = uint16(v)
 	return nil
+}
+
+// Start is a daemon's start-up after it has declared its flags on fs: it
+// adds --config (when load is not nil) and --version, parses args with the
+// file loaded beneath the flags, prints the version and exits if asked,
+// exits with status 2 and the error on a bad flag or file, and returns the
+// daemon's logger.
+func Start(fs *flag.FlagSet, args []string, load func(path string) error) *slog.Logger {
+	cfgPath := new(string)
+	if load != nil {
+		fs.StringVar(cfgPath, "config", "", "TOML configuration file (flags override it)")
+	}
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := Parse(fs, args, cfgPath, load); err != nil {
+		log.Error(fs.Name(), "err", err)
+		os.Exit(2)
+	}
+	if *showVersion {
+		fmt.Println(version.String())
+		os.Exit(0)
+	}
+	return log
 }
