@@ -105,9 +105,13 @@ func (s *Stream) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// startGrace multiplies the Stall time while a new output stream has not
+// had a single frame consumed.
+const startGrace = 4
+
 // wait blocks until the server pokes the eventfd. It returns false if the
 // server hung up, marked the stream broken or closed, or made no progress
-// for the Stall time. It waits in Go's netpoller (the eventfd is
+// for the Stall time (startGrace times that before the first progress). It waits in Go's netpoller (the eventfd is
 // non-blocking), so a wait costs no thread hand-off.
 func (s *Stream) wait() bool {
 	r := s.ring
@@ -120,7 +124,14 @@ func (s *Stream) wait() bool {
 	if s.gone.Load() {
 		return false
 	}
-	s.efd.SetReadDeadline(time.Now().Add(s.cfg.Stall))
+	stall := s.cfg.Stall
+	if s.cfg.Dir == wire.Output && before == 0 {
+		// Nothing consumed yet on this ring: a device may take a while to
+		// start (PulseAudio's idle null sink takes about a second), which
+		// is no reason to give up on the server and reconnect.
+		stall *= startGrace
+	}
+	s.efd.SetReadDeadline(time.Now().Add(stall))
 	_, err := s.efd.Read(s.evbuf[:])
 	switch {
 	case s.gone.Load():

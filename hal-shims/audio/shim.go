@@ -42,7 +42,8 @@ type Config struct {
 	// Reconnect is the least time between reconnection attempts (default 200 ms).
 	Reconnect time.Duration
 	// Stall is how long Write waits for the server to make room before it
-	// treats the server as gone (default 500 ms).
+	// treats the server as gone (default 500 ms; four times that before a
+	// new stream has had its first frame consumed, as a device may start late).
 	Stall time.Duration
 }
 
