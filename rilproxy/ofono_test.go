@@ -1,7 +1,6 @@
 package rilproxy
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net"
@@ -19,23 +18,6 @@ import (
 	"droidplex/rilproxy/ofonotest"
 	"droidplex/rilproxy/policy"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // phone is two real oFono instances, "personal" and "work", each in its
 // own mount namespace and D-Bus, talking through a Mux to the mock modem.
@@ -83,7 +65,7 @@ func startPhoneWith(t *testing.T, ctx context.Context, mcfg mockmodem.Config) *p
 		m.Serve(sctx, func(ctx context.Context) (io.ReadWriteCloser, error) { return pipe.dial(ctx) }, listeners)
 	})
 	p := &phone{modem: modem, mux: m}
-	outs := map[string]*syncBuffer{}
+	outs := map[string]*ofonotest.Output{}
 	t.Cleanup(func() {
 		for _, o := range []*ofonotest.Instance{p.personal, p.work} {
 			if o != nil {
@@ -100,7 +82,7 @@ func startPhoneWith(t *testing.T, ctx context.Context, mcfg mockmodem.Config) *p
 		}
 	})
 	for _, n := range names {
-		outs[n] = &syncBuffer{}
+		outs[n] = &ofonotest.Output{}
 		o, err := ofonotest.Start(ctx, ofonotest.Options{Name: n, SocketDir: filepath.Join(dir, n), Output: outs[n], Debug: true})
 		if err != nil {
 			t.Fatal(err)

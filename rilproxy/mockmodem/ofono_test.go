@@ -1,10 +1,8 @@
 package mockmodem_test
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,23 +11,6 @@ import (
 	"droidplex/rilproxy/mockmodem"
 	"droidplex/rilproxy/ofonotest"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // startOfono serves a mock modem in a fresh socket directory and starts a
 // real ofonod on it, with its own bus and mount namespace.
@@ -46,7 +27,7 @@ func startOfono(t *testing.T, ctx context.Context, cfg mockmodem.Config) (*mockm
 	sctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() { served <- m.Serve(sctx, l) }()
-	out := &syncBuffer{}
+	out := &ofonotest.Output{}
 	o, err := ofonotest.Start(ctx, ofonotest.Options{Name: "test", SocketDir: dir, Output: out, Debug: true})
 	t.Cleanup(func() {
 		if o != nil {
