@@ -1,7 +1,6 @@
 package audioproxy
 
 import (
-	"context"
 	"encoding/binary"
 	"math"
 	"os"
@@ -14,7 +13,6 @@ import (
 	"droidplex/audioproxy/audioproxytest"
 	"droidplex/audioproxy/wire"
 	audioshim "droidplex/hal-shims/audio"
-	"droidplex/internal/ctlhttp"
 	"droidplex/internal/testutil"
 )
 
@@ -59,18 +57,8 @@ func TestPulseMicrophone(t *testing.T) {
 	cfg.RuntimeDir, cfg.APISocket = dir, filepath.Join(dir, "audioproxyd.sock")
 	cfg.Droidplexd, cfg.Capture, cfg.Foreground = "none", "pulse:nullsink.monitor", "work"
 	cfg.RingPeriods = 16
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- Run(ctx, cfg, discardLogger(t)) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	}()
-	api := ctlhttp.NewClient(cfg.APISocket)
-	defer api.CloseIdleConnections()
-	waitFor(t, "the API", func() bool { return policyStatus(t, api).Foreground == "work" })
+	api := runInTest(t, cfg)
+	waitFor(t, "the policy", func() bool { return policyStatus(t, api).Foreground == "work" })
 	open := func(name string) *audioshim.Stream {
 		s, err := audioshim.Open(audioshim.Config{Path: cfg.SocketPath(name), Dir: wire.Input, Usage: wire.UsageMedia,
 			Params: wire.Params{Rate: 48000, Channels: 2, Format: wire.FormatS16}})

@@ -99,18 +99,8 @@ func startPolicyRun(t *testing.T, dpxPath string) (Config, *http.Client) {
 	cfg.RuntimeDir, cfg.APISocket = dir, filepath.Join(dir, "audioproxyd.sock")
 	cfg.Droidplexd, cfg.Capture = dpxPath, "tone:440"
 	cfg.RingPeriods = 16
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- Run(ctx, cfg, discardLogger(t)) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	})
-	api := ctlhttp.NewClient(cfg.APISocket)
-	t.Cleanup(api.CloseIdleConnections)
-	waitFor(t, "the API", func() bool { return policyStatus(t, api).Route != "" })
+	api := runInTest(t, cfg)
+	waitFor(t, "the policy", func() bool { return policyStatus(t, api).Route != "" })
 	return cfg, api
 }
 
@@ -253,18 +243,8 @@ func TestConfiguredForegroundWithoutDroidplexd(t *testing.T) {
 	}
 	cfg.Foreground = "work"
 	cfg.RingPeriods = 16
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- Run(ctx, cfg, discardLogger(t)) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	}()
-	api := ctlhttp.NewClient(cfg.APISocket)
-	defer api.CloseIdleConnections()
-	waitFor(t, "the API", func() bool { return policyStatus(t, api).Foreground == "work" })
+	api := runInTest(t, cfg)
+	waitFor(t, "the policy", func() bool { return policyStatus(t, api).Foreground == "work" })
 	s, err := audioshim.Open(audioshim.Config{Path: cfg.SocketPath("work"), Dir: wire.Input, Usage: wire.UsageMedia,
 		Params: wire.Params{Rate: 48000, Channels: 2, Format: wire.FormatS16}})
 	if err != nil {

@@ -29,6 +29,13 @@ func startRun(t *testing.T) (Config, *http.Client) {
 	cfg.APISocket = filepath.Join(dir, "audioproxyd.sock")
 	cfg.Volumes = map[string]float32{"work": 0.5}
 	cfg.RingPeriods = 16 // the test machine is shared and loaded
+	return cfg, runInTest(t, cfg)
+}
+
+// runInTest runs audioproxyd's Run with cfg until the test ends (an error
+// from it fails the test) and returns a client of its API once it answers.
+func runInTest(t *testing.T, cfg Config) *http.Client {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- Run(ctx, cfg, discardLogger(t)) }()
@@ -44,7 +51,7 @@ func startRun(t *testing.T) (Config, *http.Client) {
 		var st wire.Status
 		return ctlhttp.Do(t.Context(), c, "GET", "/v1/status", nil, &st) == nil
 	})
-	return cfg, c
+	return c
 }
 
 func TestRunServesAPI(t *testing.T) {
