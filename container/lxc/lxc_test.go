@@ -14,6 +14,7 @@ import (
 
 	"droidplex/container"
 	"droidplex/container/config"
+	"droidplex/container/containertest"
 	"droidplex/container/events"
 	"droidplex/container/lxc"
 	"droidplex/container/standin"
@@ -180,17 +181,7 @@ func TestKilledInitIsRestarted(t *testing.T) {
 	if err := linux.Kill(st.Pid, unix.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	var states []string
-	for len(states) < 5 {
-		select {
-		case ev := <-sub.C:
-			if ev.ContainerState != nil {
-				states = append(states, ev.ContainerState.State)
-			}
-		case <-time.After(20 * time.Second):
-			t.Fatalf("events so far: %q", states)
-		}
-	}
+	states := containertest.States(t, sub.C, 5, 20*time.Second)
 	if got := strings.Join(states, " "); got != "starting running failed starting running" {
 		t.Fatalf("states: %s", got)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"droidplex/container"
 	"droidplex/container/config"
+	"droidplex/container/containertest"
 	"droidplex/container/events"
 	"droidplex/container/proc"
 	"droidplex/container/spec"
@@ -150,17 +151,7 @@ func TestKilledInitIsRestarted(t *testing.T) {
 	if err := linux.Kill(st.Pid, unix.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	var states []string
-	for len(states) < 5 {
-		select {
-		case ev := <-sub.C:
-			if ev.ContainerState != nil {
-				states = append(states, ev.ContainerState.State)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatalf("events so far: %q", states)
-		}
-	}
+	states := containertest.States(t, sub.C, 5, 10*time.Second)
 	want := []string{wire.StateStarting, wire.StateRunning, wire.StateFailed, wire.StateStarting, wire.StateRunning}
 	if fmt.Sprint(states) != fmt.Sprint(want) {
 		t.Fatalf("states = %q, want %q", states, want)
