@@ -31,7 +31,7 @@ func (s *story) analyse() {
 		detail += fmt.Sprintf("; during calls (policy ducking) personal was ducked for %.1f s and work for %.1f s",
 			m.ducked["personal"], m.ducked["work"])
 		if m.together < 1 {
-			return detail, fmt.Errorf("the tones were never heard together for a second")
+			return detail, fmt.Errorf("the tones were heard together for less than a second")
 		}
 		for name, l := range levels {
 			if l < toneAmp/2 {
@@ -55,16 +55,16 @@ func (s *story) analyse() {
 // measurement is what the demo learns from the mix.
 type measurement struct {
 	levels   map[string]float64 // each tone's amplitude while all were heard together
-	together float64            // seconds of the longest stretch all tones were heard together
+	together float64            // seconds in which all tones were heard together
 	ducked   map[string]float64 // seconds a tone was still audible but ducked while the others played on
 	secs     float64            // seconds from the first sound to the end
 	dropouts int                // runs of ≥ 1 ms of exact silence after the first sound
 }
 
 // measure reads a 16-bit WAV file and measures each tone in 100 ms windows
-// (Goertzel). It finds the longest stretch of windows in which every tone is
-// at least floor, and reports each tone's median level there, so a click, a
-// gap or a tone starting late cannot decide it.
+// (Goertzel). It counts the windows in which every tone is at least floor,
+// and reports each tone's median level in them, so a click, a gap or a tone
+// starting late cannot decide it.
 func measure(path string, tones map[string]float64, floor float64) (measurement, error) {
 	var m measurement
 	f, err := os.Open(path)
@@ -97,21 +97,20 @@ func measure(path string, tones map[string]float64, floor float64) (measurement,
 			per[name] = append(per[name], audioproxytest.ToneLevel(samples[at*ch:(at+win)*ch], ch, rate, hz))
 		}
 	}
-	// The longest run of windows where every tone is heard.
-	bestFrom, bestLen, runFrom := 0, 0, 0
-	for w := 0; w <= frames/win; w++ {
-		all := w < frames/win
+	// The windows in which every tone is heard. They need not be
+	// contiguous: a recorder that drops a few milliseconds under load does
+	// not mean the tones stopped playing together.
+	var both []int
+	for w := 0; w < frames/win; w++ {
+		all := true
 		for name := range tones {
 			all = all && per[name][w] >= floor
 		}
-		if !all {
-			if w-runFrom > bestLen {
-				bestFrom, bestLen = runFrom, w-runFrom
-			}
-			runFrom = w + 1
+		if all {
+			both = append(both, w)
 		}
 	}
-	m.together = float64(bestLen) / 10
+	m.together = float64(len(both)) / 10
 	m.ducked = map[string]float64{}
 	for w := 0; w < frames/win; w++ {
 		for name := range tones {
@@ -125,11 +124,14 @@ func measure(path string, tones map[string]float64, floor float64) (measurement,
 		}
 	}
 	m.levels = map[string]float64{}
-	if bestLen == 0 {
+	if len(both) == 0 {
 		return m, nil
 	}
 	for name := range tones {
-		ls := slices.Clone(per[name][bestFrom : bestFrom+bestLen])
+		ls := make([]float64, len(both))
+		for i, w := range both {
+			ls[i] = per[name][w]
+		}
 		slices.Sort(ls)
 		m.levels[name] = ls[len(ls)/2]
 	}

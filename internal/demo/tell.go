@@ -23,7 +23,7 @@ func (s *story) tell(ctx context.Context) {
 		return fmt.Sprintf("streams open: personal %d (%g Hz), work %d (%g Hz)", got["personal"], s.cfg.Tones["personal"],
 			got["work"], s.cfg.Tones["work"]), err
 	})
-	time.Sleep(3 * time.Second) // both tones play together, with no call (the policy ducks during calls)
+	time.Sleep(4 * time.Second) // both tones play together, with no call (the policy ducks during calls)
 
 	n.step("personal calls out; the far end answers, then hangs up", func() (string, error) {
 		return s.outgoing(ctx, "personal", "+15550001", true)
