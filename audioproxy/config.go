@@ -27,7 +27,7 @@ import (
 //	ring_periods = 4                          # a stream buffers this many periods (or its own period hint)
 //	max_streams  = 16                         # per container
 //	socket_mode  = 0o666                      # of the per-container sockets
-//	realtime     = false                      # SCHED_FIFO device thread (malgo devices)
+//	realtime     = false                      # SCHED_FIFO device thread (needs CAP_SYS_NICE)
 //	droidplexd   = "/run/droidplex/droidplexd.sock"  # events for the audio policy; "none": no control plane
 //	capture      = "none"                     # microphone: none | tone:FREQ | pulse[:SOURCE] (open only while a stream may hear it)
 //	foreground   = ""                         # who has the microphone until droidplexd says (default: nobody)
@@ -130,7 +130,7 @@ func (c Config) SinkConfig() (sink.Config, error) {
 		return sink.Config{}, fmt.Errorf("config: %w", err)
 	}
 	period := uint32(c.PeriodMs * float64(c.Rate) / 1000)
-	sc := sink.Config{Params: wire.Params{Rate: c.Rate, Channels: c.Channels, Format: f}, Period: period}
+	sc := sink.Config{Params: wire.Params{Rate: c.Rate, Channels: c.Channels, Format: f}, Period: period, Realtime: c.Realtime}
 	if err := sc.Validate(); err != nil {
 		return sc, fmt.Errorf("config: %w", err)
 	}

@@ -8,10 +8,13 @@ package sink
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"droidplex/audioproxy/wire"
+	"droidplex/internal/linux"
 )
 
 // Config is the device format: rate, channels, sample format and the period
@@ -19,6 +22,9 @@ import (
 type Config struct {
 	wire.Params
 	Period uint32
+	// Realtime runs the period thread of the null and WAV sinks SCHED_FIFO
+	// (needs CAP_SYS_NICE); a malgo device has its own option.
+	Realtime bool
 }
 
 // Default is 48 kHz stereo s16 with 5 ms periods.
@@ -53,13 +59,15 @@ type Sink interface {
 // ErrStarted is returned by Start on a running sink.
 var ErrStarted = errors.New("sink: already started")
 
-// clock calls render at the period's pace from a goroutine, then hands the
-// buffer to out (nil for the null sink).
+// clock calls render at the period's pace from a thread of its own, then
+// hands the buffer to out (nil for the null sink). The thread sleeps to
+// absolute CLOCK_MONOTONIC deadlines in the kernel (linux.SleepUntil): one
+// wake per period, no drift, and none of the Go scheduler's wake-ups.
 type clock struct {
 	cfg  Config
 	out  func([]byte) error
 	mu   sync.Mutex
-	stop chan struct{}
+	stop *atomic.Bool
 	done chan error
 }
 
@@ -72,23 +80,45 @@ func NewNull(cfg Config) (Sink, error) {
 	return &clock{cfg: cfg}, nil
 }
 
+// Start starts the period thread. With cfg.Realtime it makes the thread
+// SCHED_FIFO first, and fails if it may not.
 func (c *clock) Start(render func([]byte, int)) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.stop != nil {
 		return ErrStarted
 	}
-	c.stop, c.done = make(chan struct{}), make(chan error, 1)
-	go c.run(render, c.stop, c.done)
+	stop, done, started := new(atomic.Bool), make(chan error, 1), make(chan error, 1)
+	go c.run(render, stop, started, done)
+	if err := <-started; err != nil {
+		<-done
+		return err
+	}
+	c.stop, c.done = stop, done
 	return nil
 }
 
-func (c *clock) run(render func([]byte, int), stop <-chan struct{}, done chan<- error) {
-	period := c.cfg.PeriodDuration()
+// run is the period thread. started receives nil once it runs (or why it
+// could not), done the reason it ended.
+func (c *clock) run(render func([]byte, int), stop *atomic.Bool, started, done chan<- error) {
+	if c.cfg.Realtime {
+		// The thread is the device's: never unlocked, it exits with the
+		// loop, so its realtime priority never reaches another goroutine.
+		// (Unlocked, the goroutine may move between threads when the
+		// runtime preempts it, which costs nothing; locked, a preemption
+		// hands the thread over through the scheduler, so only a realtime
+		// thread is worth locking.)
+		runtime.LockOSThread()
+		if err := linux.SetThreadFIFO(RealtimePriority); err != nil {
+			started <- fmt.Errorf("realtime period thread: %w", err)
+			done <- nil
+			return
+		}
+	}
+	started <- nil
+	period := int64(c.cfg.PeriodDuration())
 	buf := make([]byte, int(c.cfg.Period)*c.cfg.FrameBytes())
-	t := time.NewTimer(period)
-	defer t.Stop()
-	next := time.Now()
+	next := linux.MonotonicNs()
 	for {
 		render(buf, int(c.cfg.Period))
 		if c.out != nil {
@@ -97,20 +127,22 @@ func (c *clock) run(render func([]byte, int), stop <-chan struct{}, done chan<- 
 				return
 			}
 		}
-		next = next.Add(period)
-		d := time.Until(next)
-		if d < -10*period { // stalled (suspended, overloaded): do not burst to catch up
-			next, d = time.Now(), 0
+		next += period
+		if now := linux.MonotonicNs(); next < now-10*period { // stalled (suspended, overloaded): do not burst to catch up
+			next = now
 		}
-		t.Reset(d)
-		select {
-		case <-stop:
+		if stop.Load() {
 			done <- nil
 			return
-		case <-t.C:
 		}
+		linux.SleepUntil(next)
 	}
 }
+
+// RealtimePriority is the SCHED_FIFO priority of a realtime period thread:
+// above ordinary threads, below the kernel's interrupt threads (50), like
+// PulseAudio's and PipeWire's default (rtkit's 20 or lower).
+const RealtimePriority = 10
 
 func (c *clock) Stop() error {
 	c.mu.Lock()
@@ -118,7 +150,7 @@ func (c *clock) Stop() error {
 	if c.stop == nil {
 		return nil
 	}
-	close(c.stop)
+	c.stop.Store(true)
 	err := <-c.done
 	c.stop, c.done = nil, nil
 	return err

@@ -9,7 +9,10 @@ import (
 	"testing"
 
 	"droidplex/audioproxy/wire"
+	"droidplex/internal/linux"
 	"droidplex/internal/testutil"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestMain(m *testing.M) { testutil.Main(m) }
@@ -129,4 +132,33 @@ func FuzzReadWAV(f *testing.F) {
 			t.Fatal("data longer than input")
 		}
 	})
+}
+
+func TestNullSinkRealtimeThread(t *testing.T) {
+	testutil.RequireRoot(t)
+	s, err := NewNull(Config{Params: Default.Params, Period: 48, Realtime: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	policy := make(chan int, 1)
+	if err := s.Start(func([]byte, int) {
+		p, _ := linux.ThreadPolicy()
+		select {
+		case policy <- p:
+		default:
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got := <-policy
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got != unix.SCHED_FIFO {
+		t.Fatalf("render ran with policy %d, want SCHED_FIFO", got)
+	}
+	// the realtime thread ended with the sink: this goroutine is ordinary
+	if p, _ := linux.ThreadPolicy(); p != unix.SCHED_NORMAL {
+		t.Fatalf("a test goroutine runs with policy %d", p)
+	}
 }

@@ -1,0 +1,48 @@
+package linux
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// SleepUntil sleeps until CLOCK_MONOTONIC reaches ns, with raw
+// clock_nanosleep(TIMER_ABSTIME) calls: the thread sleeps in the kernel and
+// the Go scheduler is not involved, so a period loop costs one kernel wake
+// per period instead of a runtime timer, a netpoll wake and a spinning
+// thread. The calling goroutine keeps its P while it sleeps; a signal (the
+// runtime's preemption signal among them) ends the call with EINTR, and the
+// loop's next call lets the runtime preempt the goroutine, so a garbage
+// collection is never held up for longer than it takes to deliver the
+// signal. Meant for a goroutine locked to its thread that sleeps for at most
+// one device period at a time.
+func SleepUntil(ns int64) {
+	ts := unix.NsecToTimespec(ns)
+	for {
+		_, _, e := unix.RawSyscall6(unix.SYS_CLOCK_NANOSLEEP, unix.CLOCK_MONOTONIC, unix.TIMER_ABSTIME,
+			uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
+		if e != unix.EINTR {
+			return
+		}
+	}
+}
+
+// SetThreadFIFO makes the calling thread SCHED_FIFO at priority prio
+// (1–99) with SCHED_RESET_ON_FORK, so threads it creates (the Go runtime
+// may start one from it) start as ordinary SCHED_OTHER threads. The caller
+// must be locked to its thread (runtime.LockOSThread). Needs CAP_SYS_NICE
+// (or an RLIMIT_RTPRIO allowance).
+func SetThreadFIFO(prio int) error {
+	attr := unix.SchedAttr{Size: unix.SizeofSchedAttr, Policy: unix.SCHED_FIFO, Priority: uint32(prio), Flags: unix.SCHED_FLAG_RESET_ON_FORK}
+	return wrap("sched_setattr SCHED_FIFO", retry(func() error { return unix.SchedSetAttr(0, &attr, 0) }))
+}
+
+// ThreadPolicy returns the scheduling policy of the calling thread
+// (unix.SCHED_NORMAL, unix.SCHED_FIFO, ...).
+func ThreadPolicy() (int, error) {
+	attr, err := unix.SchedGetAttr(0, 0)
+	if err != nil {
+		return 0, wrap("sched_getattr", err)
+	}
+	return int(attr.Policy), nil
+}
