@@ -86,13 +86,20 @@ static int out_set_parameters(struct audio_stream *s, const char *kv)
 
 /* stream_parameters answers get_parameters for a stream. Besides the
  * standard keys it knows "droidplex_connected" (1 while the server is
- * there), for diagnostics and the test harness. */
+ * there) and "droidplex_waits" (how writes waited for room: "TIMED,POKED",
+ * see dpx_stream.h), for diagnostics and the test harness. */
 static char *stream_parameters(struct dpx_stream *st, const char *keys, audio_devices_t devices,
                                const char *channels)
 {
-	char buf[256] = "", dev[16];
+	char buf[256] = "", dev[48];
 	if (param_has(keys, "droidplex_connected"))
 		append(buf, sizeof buf, "droidplex_connected", dpx_stream_connected(st) ? "1" : "0");
+	if (param_has(keys, "droidplex_waits")) {
+		snprintf(dev, sizeof dev, "%llu,%llu",
+		         (unsigned long long)__atomic_load_n(&st->timed_waits, __ATOMIC_RELAXED),
+		         (unsigned long long)__atomic_load_n(&st->poked_waits, __ATOMIC_RELAXED));
+		append(buf, sizeof buf, "droidplex_waits", dev);
+	}
 	if (param_has(keys, AUDIO_PARAMETER_STREAM_SUP_SAMPLING_RATES))
 		append(buf, sizeof buf, AUDIO_PARAMETER_STREAM_SUP_SAMPLING_RATES, "48000");
 	if (param_has(keys, AUDIO_PARAMETER_STREAM_SUP_FORMATS))

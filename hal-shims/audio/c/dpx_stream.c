@@ -4,25 +4,21 @@
  * The server's positions are checked before use: a read position beyond
  * what was written, or a flag saying the server gave the stream up,
  * disconnects the stream; it then paces on a local clock and reconnects.
- * (Opening, and the checks on what the server sends then: dpx_connect.c.)
+ * (Opening, and the checks on what the server sends then: dpx_connect.c;
+ * waiting for room or data, timed by the server's clock: dpx_wait.c.)
  */
 #define _GNU_SOURCE
 #include "dpx_stream.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "droidplex_audio_ctl.h"
+#include "dpx_wait.h"
 
-#define NS_PER_S 1000000000LL
 /* Bound on every socket operation of a connection attempt: a server that
  * does not answer in time is treated as absent. Opening a stream may take a
  * while (AudioFlinger does not open streams on its real-time threads); a
@@ -32,47 +28,9 @@
 /* A connected server that does not move for this long is given up. */
 #define DPX_STALL_NS (500 * 1000000LL)
 
-int64_t dpx_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
-
-static int64_t frames_ns(const struct dpx_stream *s, uint64_t frames)
-{
-	return (int64_t)(frames * NS_PER_S / s->cfg.rate);
-}
-
-static void sleep_until(int64_t ns)
-{
-	struct timespec ts = {.tv_sec = ns / NS_PER_S, .tv_nsec = ns % NS_PER_S};
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
-	}
-}
-
 static uint32_t sample_bytes(uint16_t format)
 {
 	return format == DPX_FORMAT_S16 ? 2 : format == DPX_FORMAT_F32 ? 4 : 0;
-}
-
-/* read_consumed reads the server's (consumed, consumed_ns) pair under its
- * seqlock; 0 if the server kept it busy (or broke it). */
-static int read_consumed(struct dpx_ring_header *h, uint64_t *frames, int64_t *ns)
-{
-	for (int i = 0; i < 100; i++) {
-		uint32_t s1 = __atomic_load_n(&h->clock_seq, __ATOMIC_ACQUIRE);
-		if (s1 & 1)
-			continue;
-		uint64_t f = __atomic_load_n(&h->consumed, __ATOMIC_ACQUIRE);
-		int64_t t = __atomic_load_n(&h->consumed_ns, __ATOMIC_ACQUIRE);
-		if (__atomic_load_n(&h->clock_seq, __ATOMIC_ACQUIRE) == s1) {
-			*frames = f;
-			*ns = t;
-			return 1;
-		}
-	}
-	return 0;
 }
 
 /* disconnect drops the connection; frames the server consumed on it stay
@@ -83,7 +41,7 @@ static void disconnect(struct dpx_stream *s)
 	if (s->hdr) {
 		uint64_t f;
 		int64_t t;
-		if (read_consumed(s->hdr, &f, &t) && f > s->conn_seen)
+		if (dpx_read_consumed(s->hdr, &f, &t) && f > s->conn_seen)
 			s->conn_seen = f;
 		s->base += s->conn_seen;
 		s->conn_seen = 0;
@@ -113,7 +71,7 @@ static void try_reconnect(struct dpx_stream *s)
 static void pace_locally(struct dpx_stream *s, uint64_t frames, int64_t due)
 {
 	s->local_ns = due;
-	sleep_until(due);
+	dpx_sleep_until(due);
 	pthread_mutex_lock(&s->lock);
 	s->base += frames;
 	pthread_mutex_unlock(&s->lock);
@@ -124,9 +82,9 @@ static void pace_locally(struct dpx_stream *s, uint64_t frames, int64_t due)
 static int64_t local_due(struct dpx_stream *s, uint64_t frames)
 {
 	int64_t now = dpx_now_ns();
-	if (s->local_ns < now - NS_PER_S) /* long idle: start afresh */
+	if (s->local_ns < now - DPX_NS_PER_S) /* long idle: start afresh */
 		s->local_ns = now;
-	return s->local_ns + frames_ns(s, frames);
+	return s->local_ns + dpx_frames_ns(s, frames);
 }
 
 /* note_progress remembers when the server last moved its position. */
@@ -141,42 +99,6 @@ static void note_progress(struct dpx_stream *s, uint64_t server_pos)
 /* stalled says the server has not moved for DPX_STALL_NS: it is alive (the
  * socket is open) but wedged, and the stream gives it up. */
 static int stalled(struct dpx_stream *s) { return dpx_now_ns() - s->seen_ns > DPX_STALL_NS; }
-
-static uint64_t progress(struct dpx_stream *s)
-{
-	if (s->cfg.dir == DPX_DIR_INPUT)
-		return __atomic_load_n(&s->hdr->write_pos, __ATOMIC_ACQUIRE);
-	return __atomic_load_n(&s->hdr->read_pos, __ATOMIC_ACQUIRE);
-}
-
-/* wait_progress blocks until the server moves past before or deadline
- * passes. 1: progress (or a spurious wake-up: check again), 0: deadline
- * passed with no progress, -1: the server hung up or gave up the stream. */
-static int wait_progress(struct dpx_stream *s, uint64_t before, int64_t deadline)
-{
-	__atomic_or_fetch(&s->hdr->flags, DPX_FLAG_WAITING, __ATOMIC_SEQ_CST);
-	if (progress(s) != before)
-		return 1;
-	int64_t left = deadline - dpx_now_ns();
-	if (left <= 0)
-		return 0;
-	struct pollfd p[2] = {{.fd = s->efd, .events = POLLIN}, {.fd = s->sock, .events = POLLIN}};
-	int r = poll(p, 2, (int)((left + 999999) / 1000000));
-	if (r < 0)
-		return errno == EINTR ? 1 : -1;
-	if (p[1].revents)
-		return -1; /* EOF or an unexpected message: either way the stream is over */
-	if (p[0].revents & POLLIN) {
-		uint64_t v;
-		if (read(s->efd, &v, sizeof v) < 0 && errno != EAGAIN)
-			return -1;
-	}
-	if (__atomic_load_n(&s->hdr->flags, __ATOMIC_ACQUIRE) & (DPX_FLAG_BROKEN | DPX_FLAG_CLOSED))
-		return -1;
-	if (r == 0 && progress(s) == before)
-		return 0;
-	return 1;
-}
 
 /* copy_ring copies k frames between buf and the ring at s->pos. */
 static void copy_ring(struct dpx_stream *s, uint8_t *buf, uint64_t k, int to_ring)
@@ -199,7 +121,7 @@ ssize_t dpx_stream_write(struct dpx_stream *s, const void *buf, size_t bytes)
 	const uint8_t *p = buf;
 	uint64_t total = bytes / s->frame_bytes, left = total;
 	int64_t start = dpx_now_ns();
-	int64_t due = start + frames_ns(s, total);
+	int64_t due = start + dpx_frames_ns(s, total);
 	int lost = 0; /* the server went away during this call: finish on its due time */
 	while (left > 0) {
 		if (!s->hdr) {
@@ -221,11 +143,7 @@ ssize_t dpx_stream_write(struct dpx_stream *s, const void *buf, size_t bytes)
 		note_progress(s, rp);
 		uint64_t room = s->capacity - queued;
 		if (room == 0) {
-			/* Wake me when the rest fits, or half the ring is free (a server
-			 * that predates wake_frames wakes us on any progress). */
-			uint64_t want = left < s->capacity / 2 ? left : s->capacity / 2;
-			__atomic_store_n(&h->wake_frames, (uint32_t)(want ? want : 1), __ATOMIC_RELEASE);
-			int w = wait_progress(s, rp, due + 2 * frames_ns(s, s->dev_period));
+			int w = dpx_wait_room(s, rp, left, due + 2 * dpx_frames_ns(s, s->dev_period));
 			if (w < 0 || (w == 0 && stalled(s))) {
 				disconnect(s);
 				lost = 1;
@@ -250,7 +168,7 @@ ssize_t dpx_stream_read(struct dpx_stream *s, void *buf, size_t bytes)
 {
 	uint8_t *p = buf;
 	uint64_t total = bytes / s->frame_bytes, left = total;
-	int64_t due = dpx_now_ns() + frames_ns(s, total);
+	int64_t due = dpx_now_ns() + dpx_frames_ns(s, total);
 	int lost = 0;
 	while (left > 0) {
 		if (!s->hdr) {
@@ -275,7 +193,7 @@ ssize_t dpx_stream_read(struct dpx_stream *s, void *buf, size_t bytes)
 		}
 		note_progress(s, wp);
 		if (avail == 0) {
-			int w = wait_progress(s, wp, due + 2 * frames_ns(s, s->dev_period));
+			int w = dpx_wait_progress(s, wp, due + 2 * dpx_frames_ns(s, s->dev_period));
 			if (w < 0 || (w == 0 && stalled(s))) {
 				disconnect(s);
 				lost = 1;
@@ -319,7 +237,7 @@ void dpx_stream_position(struct dpx_stream *s, uint64_t *frames, int64_t *ns)
 	uint64_t f;
 	int64_t t;
 	pthread_mutex_lock(&s->lock);
-	if (s->hdr && read_consumed(s->hdr, &f, &t) && t != 0 && f >= s->conn_seen) {
+	if (s->hdr && dpx_read_consumed(s->hdr, &f, &t) && t != 0 && f >= s->conn_seen) {
 		s->conn_seen = f;
 		*frames = s->base + f;
 		*ns = t;

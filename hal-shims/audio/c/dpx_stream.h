@@ -54,6 +54,11 @@ struct dpx_stream {
 	int last_error; /* errno-style reason of the last failed connect, for logs */
 	uint32_t route; /* audio_devices_t Android last asked for; under lock */
 	int route_set;
+
+	/* How writes waited for room (dpx_wait.c), for tests and benchmarks;
+	 * written by the owning thread, read atomically from any. */
+	uint64_t timed_waits; /* slept on the server's clock and found room */
+	uint64_t poked_waits; /* fell back to asking the server for a poke */
 };
 
 /* dpx_stream_init fills s and tries to connect once; it never fails for a
@@ -103,7 +108,7 @@ int dpx_stream_connect(struct dpx_stream *s, long timeout_us);
 /* dpx_send_route sends s->route now (dpx_connect.c); s->lock held. */
 void dpx_send_route(struct dpx_stream *s);
 
-/* dpx_now_ns returns CLOCK_MONOTONIC in nanoseconds. */
+/* dpx_now_ns returns CLOCK_MONOTONIC in nanoseconds (dpx_wait.c). */
 int64_t dpx_now_ns(void);
 
 #endif /* DPX_STREAM_H */

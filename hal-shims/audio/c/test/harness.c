@@ -7,7 +7,9 @@
  *   harness SO play SECONDS
  *       checks the device and stream contracts, writes a 440 Hz tone for
  *       SECONDS and checks that the presentation position advances at the
- *       device rate within 1% and that writes are paced by the ring.
+ *       device rate within 1% and that writes are paced by the ring, and
+ *       by the stream's own clock: at most 10% of the waits for room
+ *       needed a wake-up from the server.
  *   harness SO reconnect STOP_CMD START_CMD
  *       writes while another thread kills the server (STOP_CMD) and starts
  *       it again (START_CMD). While the server is gone each write sleeps
@@ -53,6 +55,22 @@ static void device_contract(struct audio_hw_device *dev)
 	free(p);
 	CHECK(dev->set_mode(dev, 99) == -EINVAL, "bad mode accepted\n");
 	CHECK(dev->get_input_buffer_size(dev, NULL) >= 48 * 20 * 4, "input buffer under 20 ms\n");
+}
+
+/* paced_by_own_clock checks that a steady writer waited for room on its own
+ * clock (predicted from the server's consumed_ns) and hardly ever asked the
+ * server for a wake-up: at most 10% of the waits were pokes. */
+static void paced_by_own_clock(struct audio_stream *c)
+{
+	unsigned long long timed = 0, poked = 0;
+	char *p = c->get_parameters(c, "droidplex_waits");
+	CHECK(p && sscanf(p, "droidplex_waits=%llu,%llu", &timed, &poked) == 2, "get_parameters droidplex_waits: %s\n",
+	      p ? p : "(null)");
+	free(p);
+	printf("waits for room: %llu timed by the stream's clock, %llu poked by the server\n", timed, poked);
+	CHECK(timed > 0, "no write waited on the stream's own clock\n");
+	CHECK(poked * 10 <= timed + poked, "%llu of %llu waits needed a poke from the server (want <= 10%%)\n", poked,
+	      timed + poked);
 }
 
 int play(const char *so, double seconds)
@@ -113,6 +131,7 @@ int play(const char *so, double seconds)
 	CHECK(ahead <= limit, "writes not paced: %llu frames ahead\n", (unsigned long long)ahead);
 	uint32_t rp = 0;
 	CHECK(out->get_render_position(out, &rp) == 0 && rp > 0, "render position %u\n", rp);
+	paced_by_own_clock(c);
 
 	CHECK(dev->set_mode(dev, AUDIO_MODE_IN_CALL) == 0, "set_mode IN_CALL\n");
 	CHECK(c->standby(c) == 0, "standby\n");
