@@ -35,10 +35,17 @@ func (s *Stream) Write(p []byte) (int, error) {
 		g := r.Geometry()
 		queued := s.pos - r.ReadPos()
 		if queued >= uint64(g.Capacity) { // full (or a confused server: wait, then give up)
-			// Ask to be woken when the rest of this write fits, or half
-			// the ring is free: fewer wake-ups for large writes, and still
-			// half a ring of slack when woken.
-			r.SetWakeFrames(uint32(min(frames, int(g.Capacity/2), int(g.Capacity))))
+			// Sleep until the device frees the room, by its clock; if
+			// that cannot be predicted or did not work out, ask to be
+			// woken when the rest of this write fits, or half the ring is
+			// free: fewer wake-ups for large writes, and still half a ring
+			// of slack when woken.
+			want := uint32(min(frames, int(g.Capacity/2), int(g.Capacity)))
+			if s.paceByClock(r, g, 0, want) {
+				continue
+			}
+			r.SetWakeFrames(want)
+			s.poked.Add(1)
 			if !s.wait() {
 				s.disconnect()
 			}

@@ -70,6 +70,8 @@ type Stream struct {
 	local     time.Time // local clock deadline while disconnected
 	closed    bool
 	reconnect atomic.Uint64
+	timed     atomic.Uint64 // waits for room by the device's clock
+	poked     atomic.Uint64 // waits for room by the server's wake-up
 }
 
 // Open connects to the server and opens a stream. It fails if the server

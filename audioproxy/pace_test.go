@@ -1,0 +1,30 @@
+package audioproxy
+
+import (
+	"testing"
+)
+
+// TestSteadyWriterPacesByDeviceClock: a writer that keeps its ring full
+// sleeps until the device callback that frees its next period, by the
+// clock the ring header publishes, so the server almost never has to wake
+// it (a poke costs the device thread a system call and a cross-CPU wake-up
+// per stream and period).
+func TestSteadyWriterPacesByDeviceClock(t *testing.T) {
+	ts := startServer(t, 4)
+	st, err := ts.open(t, "personal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	k := 0
+	for range 200 { // 1 s of 5 ms writes; the first 16 fill the ring
+		if _, err := st.Write(tone(440, 0.2, 240, &k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	timed, poked := st.Waits()
+	t.Logf("waits: %d timed, %d poked", timed, poked)
+	if timed == 0 || poked*10 > timed+poked {
+		t.Fatalf("%d waits by the device clock and %d by a server wake-up; want at most 10%% by wake-ups", timed, poked)
+	}
+}

@@ -1,0 +1,78 @@
+package audioshim
+
+import (
+	"time"
+
+	"droidplex/audioproxy/wire"
+	"droidplex/internal/linux"
+)
+
+// A writer whose ring is full paces itself by the device's clock instead of
+// asking the server for a wake-up: the ring header says when the device
+// last consumed (consumed_ns) and how much it consumes per callback
+// (period_frames), so the writer can sleep until the callback that frees
+// the room it needs. The server then never has to poke a steady writer (a
+// poke is a system call and a cross-CPU wake-up on the device's thread, per
+// stream and period). A device that is late or irregular, or a header that
+// makes no sense, costs one fallback to the eventfd wait, never a longer
+// sleep. The C shim (c/dpx_wait.c) does the same.
+
+// roomAt predicts when an output ring will have room for want more frames,
+// given free frames of room now: the device callback that frees the deficit
+// (callbacks come every period frames after lastNs, the CLOCK_MONOTONIC time
+// of the last one) plus a margin for the callback's own duration. ok is
+// false when there is nothing to predict from (no callback yet), or the
+// prediction is already past (the device is late) or further away than
+// limitNs (a lying or confused header): the caller then waits for the
+// server's wake-up.
+func roomAt(nowNs, lastNs int64, free, want, period, rate uint32, limitNs int64) (at int64, ok bool) {
+	if lastNs <= 0 || period == 0 || rate == 0 || want <= free {
+		return 0, false
+	}
+	callbacks := (int64(want-free) + int64(period) - 1) / int64(period)
+	periodNs := int64(period) * int64(time.Second) / int64(rate)
+	at = lastNs + callbacks*periodNs + max(periodNs/8, minMarginNs)
+	if at <= nowNs || at-nowNs > limitNs {
+		return 0, false
+	}
+	return at, true
+}
+
+// minMarginNs is the least time a paced writer waits after the predicted
+// callback, so that the callback has published its progress.
+const minMarginNs = int64(200 * time.Microsecond)
+
+// paceByClock sleeps until the device should have freed want frames of
+// room (free now), without asking the server to wake us. It returns true if
+// it slept and the room is there; false if there was nothing to predict
+// from or the room is still missing (the caller then waits for the
+// server's wake-up). A server hang-up ends the sleep early (the watcher
+// pokes the eventfd).
+func (s *Stream) paceByClock(r *wire.Ring, g wire.Geometry, free, want uint32) bool {
+	_, last, ok := r.Consumed()
+	if !ok {
+		return false
+	}
+	now := linux.MonotonicNs()
+	limit := 2 * int64(g.Capacity) * int64(time.Second) / int64(g.Rate)
+	at, ok := roomAt(now, last, free, want, g.Period, g.Rate, limit)
+	if !ok {
+		return false
+	}
+	s.efd.SetReadDeadline(time.Now().Add(time.Duration(at - now)))
+	s.efd.Read(s.evbuf[:]) // a timeout, or a poke: either way, look again
+	if s.gone.Load() {
+		return false
+	}
+	room := uint64(g.Capacity) - (s.pos - r.ReadPos())
+	if room > uint64(g.Capacity) || room < uint64(want) {
+		return false
+	}
+	s.timed.Add(1)
+	return true
+}
+
+// Waits returns how often Write waited for room by the device's clock
+// (timed) and by the server's wake-up (poked). A steady writer is almost
+// always timed.
+func (s *Stream) Waits() (timed, poked uint64) { return s.timed.Load(), s.poked.Load() }
