@@ -20,7 +20,11 @@ import (
 // roomAt predicts when an output ring will have room for want more frames,
 // given free frames of room now: the device callback that frees the deficit
 // (callbacks come every period frames after lastNs, the CLOCK_MONOTONIC time
-// of the last one) plus a margin for the callback's own duration. ok is
+// of the last one) plus half a period. Waking mid-period leaves the device's
+// timing half a period of jitter either way, and writes the frames half a
+// period later than the room appeared: they wait that much less in the
+// ring (the stream's latency drops from the ring's length to half a period
+// below it), while the ring still holds a period before they are due. ok is
 // false when there is nothing to predict from (no callback yet), or the
 // prediction is already past (the device is late) or further away than
 // limitNs (a lying or confused header): the caller then waits for the
@@ -31,7 +35,7 @@ func roomAt(nowNs, lastNs int64, free, want, period, rate uint32, limitNs int64)
 	}
 	callbacks := (int64(want-free) + int64(period) - 1) / int64(period)
 	periodNs := int64(period) * int64(time.Second) / int64(rate)
-	at = lastNs + callbacks*periodNs + max(periodNs/8, minMarginNs)
+	at = lastNs + callbacks*periodNs + max(periodNs/2, minMarginNs)
 	if at <= nowNs || at-nowNs > limitNs {
 		return 0, false
 	}

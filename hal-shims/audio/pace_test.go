@@ -12,13 +12,14 @@ func TestRoomAt(t *testing.T) {
 		at              int64
 		ok              bool
 	}{
-		{"one period short: the next callback", 1000*ms + 1*ms, 1000 * ms, 0, 240, 240, 1000*ms + 5*ms + 625_000, true},
-		{"a partial period still needs a whole callback", 1000*ms + 1*ms, 1000 * ms, 100, 240, 240, 1000*ms + 5*ms + 625_000, true},
-		{"two periods short: two callbacks", 1000*ms + 1*ms, 1000 * ms, 0, 480, 240, 1000*ms + 10*ms + 625_000, true},
-		{"short periods get the least margin", 1000*ms + 100_000, 1000 * ms, 0, 48, 48, 1000*ms + ms + 200_000, true},
+		{"one period short: the next callback", 1000*ms + 1*ms, 1000 * ms, 0, 240, 240, 1000*ms + 5*ms + 2_500_000, true},
+		{"a partial period still needs a whole callback", 1000*ms + 1*ms, 1000 * ms, 100, 240, 240, 1000*ms + 5*ms + 2_500_000, true},
+		{"two periods short: two callbacks", 1000*ms + 1*ms, 1000 * ms, 0, 480, 240, 1000*ms + 10*ms + 2_500_000, true},
+		{"a short period: half of it", 1000*ms + 100_000, 1000 * ms, 0, 48, 48, 1000*ms + ms + 500_000, true},
 		{"room already there", 1000 * ms, 1000 * ms, 240, 240, 240, 0, false},
 		{"no callback yet", 5 * ms, 0, 0, 240, 240, 0, false},
-		{"the device is late", 1000*ms + 9*ms, 1000 * ms, 0, 240, 240, 0, false},
+		{"tiny periods get the least margin", 1000*ms + 10_000, 1000 * ms, 0, 4, 4, 1000*ms + 83_333 + 200_000, true},
+		{"the device is late", 1000*ms + 8*ms, 1000 * ms, 0, 240, 240, 0, false},
 		{"a lying time far in the future", 1000 * ms, 9000 * ms, 0, 240, 240, 0, false},
 		{"a lying time far in the past", 1000 * ms, 1, 0, 240, 240, 0, false},
 		{"no period", 1000 * ms, 1000 * ms, 0, 240, 0, 0, false},
