@@ -3,7 +3,8 @@
  * a fake audioproxyd that lies: error replies, a memfd shorter than
  * announced, a foreign format, a missing descriptor, a read position beyond
  * what was written, a stream the server gives up, a server that stops
- * consuming. In every case the shim must not crash (no SIGBUS), must not
+ * consuming; and (hostile_clock.c) a server that consumes but lies about
+ * its clock. In every case the shim must not crash (no SIGBUS), must not
  * leak descriptors, must keep writes paced and the position monotonic.
  *
  *   hostile        exit status 0 on success; failed checks print "FAIL: ..."
@@ -24,33 +25,15 @@
 
 #include "droidplex_audio_ctl.h"
 #include "dpx_stream.h"
+#include "hostile.h"
 
-static int failures;
-#define CHECK(cond, ...)                                      \
-	do {                                                  \
-		if (!(cond)) {                                \
-			printf("FAIL: " __VA_ARGS__);         \
-			printf("  (%s:%d)\n", __FILE__, __LINE__); \
-			failures++;                           \
-		}                                             \
-	} while (0)
+int failures;
 
 enum scenario { ERROR_REPLY, SHORT_MEMFD, FOREIGN_FORMAT, ONE_FD, LYING_READ_POS, CLOSED_FLAG, STALLED, NSCEN };
 static const char *names[] = {"error reply", "memfd shorter than announced", "foreign format", "one descriptor",
                               "read position beyond the writes", "stream closed by the server", "server stops consuming"};
 
-#define CAP 2880u
-#define FB 4u
-
-struct fake {
-	int lfd;
-	enum scenario sc;
-	int conn, memfd, efd;
-	struct dpx_ring_header *hdr;
-	size_t size;
-};
-
-static int count_fds(void)
+int count_fds(void)
 {
 	int n = 0;
 	DIR *d = opendir("/proc/self/fd");
@@ -105,36 +88,53 @@ static void *serve(void *arg)
 		f->hdr = mmap(NULL, f->size, PROT_READ | PROT_WRITE, MAP_SHARED, f->memfd, 0);
 		*f->hdr = (struct dpx_ring_header){.magic = DPX_RING_MAGIC, .version = DPX_RING_VERSION,
 		                                   .header_bytes = DPX_RING_HEADER_SIZE, .capacity_frames = CAP, .frame_bytes = FB,
-		                                   .rate = 48000, .channels = 2, .format = DPX_FORMAT_S16, .period_frames = 240};
+		                                   .rate = 48000, .channels = 2, .format = DPX_FORMAT_S16, .period_frames = PERIOD};
 	}
 	struct dpx_ctl_opened m = {.op = DPX_OP_OPENED, .id = 1, .rate = f->sc == FOREIGN_FORMAT ? 44100 : 48000,
-	                           .channels = 2, .format = DPX_FORMAT_S16, .capacity = CAP, .period = 240,
+	                           .channels = 2, .format = DPX_FORMAT_S16, .capacity = CAP, .period = PERIOD,
 	                           .size = (uint32_t)f->size};
 	int fds[2] = {f->memfd, f->efd};
 	send_fds(f->conn, &m, sizeof m, fds, f->sc == ONE_FD ? 1 : 2);
 	return NULL;
 }
 
-static void run(enum scenario sc, const char *path)
+void fake_open(struct fake *f, int sc, const char *path, struct dpx_stream *s)
 {
-	int before = count_fds();
-	struct fake f = {.sc = sc, .conn = -1, .memfd = -1, .efd = -1};
+	*f = (struct fake){.sc = sc, .conn = -1, .memfd = -1, .efd = -1};
 	unlink(path);
-	f.lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	f->lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	strcpy(sa.sun_path, path);
-	if (bind(f.lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(f.lfd, 4) < 0) {
+	if (bind(f->lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(f->lfd, 4) < 0) {
 		printf("FAIL: listen %s: %s\n", path, strerror(errno));
 		exit(1);
 	}
 	pthread_t t;
-	pthread_create(&t, NULL, serve, &f);
-	struct dpx_stream s;
+	pthread_create(&t, NULL, serve, f);
 	struct dpx_stream_config cfg = {.path = path, .dir = DPX_DIR_OUTPUT, .usage = DPX_USAGE_MEDIA, .rate = 48000,
 	                                .channels = 2, .format = DPX_FORMAT_S16, .period = 960,
 	                                .reconnect_ns = 3600 * 1000000000LL /* no reconnection during the test */};
-	CHECK(dpx_stream_init(&s, &cfg) == 0, "%s: init\n", names[sc]);
+	CHECK(dpx_stream_init(s, &cfg) == 0, "init\n");
 	pthread_join(t, NULL);
+}
+
+void fake_close(struct fake *f, const char *path)
+{
+	if (f->hdr)
+		munmap(f->hdr, f->size);
+	int fds[] = {f->conn, f->memfd, f->efd, f->lfd};
+	for (int i = 0; i < 4; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	unlink(path);
+}
+
+static void run(enum scenario sc, const char *path)
+{
+	int before = count_fds();
+	struct fake f;
+	struct dpx_stream s;
+	fake_open(&f, sc, path, &s);
 	int want = sc == LYING_READ_POS || sc == CLOSED_FLAG || sc == STALLED;
 	CHECK(dpx_stream_connected(&s) == want, "%s: connected %d, want %d\n", names[sc], dpx_stream_connected(&s), want);
 
@@ -165,13 +165,7 @@ static void run(enum scenario sc, const char *path)
 	if (sc == LYING_READ_POS || sc == CLOSED_FLAG || sc == STALLED)
 		CHECK(!dpx_stream_connected(&s), "%s: still connected to a broken server\n", names[sc]);
 	dpx_stream_destroy(&s);
-	if (f.hdr)
-		munmap(f.hdr, f.size);
-	int fds[] = {f.conn, f.memfd, f.efd, f.lfd};
-	for (int i = 0; i < 4; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	unlink(path);
+	fake_close(&f, path);
 	CHECK(count_fds() == before, "%s: %d descriptors leaked\n", names[sc], count_fds() - before);
 	printf("%s: ok (longest write %.1f ms, position %llu)\n", names[sc], (double)worst / 1e6, (unsigned long long)last);
 }
@@ -187,5 +181,7 @@ int main(void)
 	snprintf(path, sizeof path, "/tmp/dpx-hostile-%d.sock", (int)getpid());
 	for (int sc = 0; sc < NSCEN; sc++)
 		run((enum scenario)sc, path);
+	for (int lie = 0; lie < NLIES; lie++)
+		run_clock(lie, path);
 	return failures ? 1 : 0;
 }
