@@ -67,7 +67,39 @@ func Start(dir string, n int) (*Setup, error) {
 		}, ls)
 	})
 	s.closer = append(s.closer, closerFunc(modem.Close))
+	rl, err := unixsock.Listen(unixsock.Stream, filepath.Join(dir, "relay"), unixsock.ListenOptions{Mode: 0o600, UID: -1, GID: -1})
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.closer = append(s.closer, rl)
+	s.wg.Go(func() { s.relay(rl) })
 	return s, nil
+}
+
+// relay serves the plain byte relay: every connection is copied both ways
+// to a connection of its own to the mock modem, without parsing.
+func (s *Setup) relay(l net.Listener) {
+	var conns sync.WaitGroup
+	defer conns.Wait()
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		up, err := unixsock.Dial(unixsock.Stream, filepath.Join(s.dir, "modem"))
+		if err != nil {
+			c.Close()
+			continue
+		}
+		conns.Go(func() {
+			var both sync.WaitGroup
+			both.Go(func() { io.Copy(up, c); up.Close() })
+			io.Copy(c, up)
+			c.Close()
+			both.Wait()
+		})
+	}
 }
 
 type closerFunc func()
@@ -86,6 +118,13 @@ func (s *Setup) Close() {
 // Direct connects straight to the mock modem.
 func (s *Setup) Direct() (*rilproxytest.SyncClient, error) {
 	return s.dial(filepath.Join(s.dir, "modem"))
+}
+
+// Relayed connects to the mock modem through a plain byte relay (a
+// goroutine copying each way, no parsing): what any proxy that is one more
+// socket hop costs at the least, whatever it does with the bytes.
+func (s *Setup) Relayed() (*rilproxytest.SyncClient, error) {
+	return s.dial(filepath.Join(s.dir, "relay"))
 }
 
 // Proxied connects to container i's socket of the Mux.

@@ -28,11 +28,19 @@ func roundTrip(b *testing.B, c *rilproxytest.SyncClient) {
 }
 
 // BenchmarkRoundTrip compares one GET_MUTE round trip straight to the mock
-// modem with the same through the Mux.
+// modem with the same through a plain byte relay and through the Mux.
 func BenchmarkRoundTrip(b *testing.B) {
 	s := setup(b, 1)
 	b.Run("direct", func(b *testing.B) {
 		c, err := s.Direct()
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close()
+		roundTrip(b, c)
+	})
+	b.Run("relayed", func(b *testing.B) {
+		c, err := s.Relayed()
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -105,7 +113,12 @@ func TestHarness(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	for _, c := range []*rilproxytest.SyncClient{d, p} {
+	r, err := s.Relayed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, c := range []*rilproxytest.SyncClient{d, p, r} {
 		l, err := Latencies(c, 50)
 		if err != nil || len(l) != 50 || Percentile(l, 50) > Percentile(l, 99) {
 			t.Fatalf("%v %v", l, err)
