@@ -180,6 +180,7 @@ int main(int argc, char **argv)
 			played += (uint64_t)w / FRAME_BYTES;
 		}
 	}
+	dpx_stream_standby(&s); /* the ring drains now: not an underrun */
 	fprintf(stderr, "dpxplay: frames=%llu timed_waits=%llu poked_waits=%llu reconnects=%llu\n",
 	        (unsigned long long)played, (unsigned long long)s.timed_waits, (unsigned long long)s.poked_waits,
 	        (unsigned long long)s.reconnects);
