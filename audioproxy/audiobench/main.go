@@ -1,5 +1,6 @@
 // Command audiobench measures what mixing N streams into a null sink costs,
-// side by side in one run: audioproxyd with shim clients, PulseAudio with
+// side by side in one run: audioproxyd with dpxplay clients (the C HAL
+// shim's stream code; -client go for the Go shim), PulseAudio with
 // pacat clients and native PipeWire with pw-play clients, at equal
 // latencies. It prints a Markdown table of CPU per second of audio (daemon
 // and clients), the daemon's RSS and audioproxyd's underruns.
@@ -39,6 +40,8 @@ func main() {
 	nice := flag.Int("nice", 0, "audioproxy: run the daemon and its clients at this nice value (PulseAudio renices itself to -11)")
 	write := flag.Int("write", 0, "audioproxy: frames per client Write (0: one device period; AudioFlinger's normal mixer writes 960)")
 	ring := flag.Int("ring", 2, "audioproxy: ring size in device periods (the device period is latency/2)")
+	clientKind := flag.String("client", "c", "audioproxy: c (dpxplay, on the C HAL shim's stream code, as AudioFlinger's HAL is) | go (the Go shim)")
+	realtime := flag.Bool("realtime", false, "audioproxy: audioproxyd --realtime (SCHED_FIFO device thread)")
 	flag.Parse()
 
 	dir, err := os.MkdirTemp("/tmp", "audiobench-")
@@ -46,7 +49,7 @@ func main() {
 		fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	b := &bench{dir: dir, dur: *dur, settle: *settle, ring: *ring, nice: *nice, write: *write}
+	b := &bench{dir: dir, dur: *dur, settle: *settle, ring: *ring, nice: *nice, write: *write, client: *clientKind, realtime: *realtime}
 	if err := b.prepare(strings.Split(*systems, ",")); err != nil {
 		fatal(err)
 	}
@@ -117,6 +120,9 @@ type bench struct {
 	ring        int
 	nice        int
 	write       int
+	client      string // "c" or "go"
+	dpxplay     string
+	realtime    bool
 }
 
 // prepare builds audioproxyd, writes the tone files and installs PipeWire.
@@ -130,6 +136,21 @@ func (b *bench) prepare(systems []string) error {
 	if out, err := exec.Command("go", "build", "-o", b.audioproxyd, "droidplex/cmd/audioproxyd").CombinedOutput(); err != nil {
 		return fmt.Errorf("build audioproxyd: %v\n%s", err, out)
 	}
+	switch b.client {
+	case "c":
+		top, err := moduleRoot()
+		if err != nil {
+			return err
+		}
+		c := exec.Command("make", "-s", "-C", filepath.Join(top, "hal-shims/audio/c"), "build/dpxplay")
+		if out, err := c.CombinedOutput(); err != nil {
+			return fmt.Errorf("build dpxplay: %v\n%s", err, out)
+		}
+		b.dpxplay = filepath.Join(top, "hal-shims/audio/c/build/dpxplay")
+	case "go":
+	default:
+		return fmt.Errorf("-client %q: want c or go", b.client)
+	}
 	secs := b.dur.Seconds() + b.settle.Seconds() + 5
 	b.raw, b.wav = filepath.Join(b.dir, "tone.raw"), filepath.Join(b.dir, "tone.wav")
 	if err := writeTone(b.raw, b.wav, secs); err != nil {
@@ -141,6 +162,16 @@ func (b *bench) prepare(systems []string) error {
 		}
 	}
 	return nil
+}
+
+// moduleRoot returns the droidplex module's directory (the bench runs with
+// go run inside it).
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
+	if err != nil {
+		return "", fmt.Errorf("go list -m: %w", err)
+	}
+	return strings.TrimSpace(string(out)), nil
 }
 
 func installPipeWire() error {

@@ -138,7 +138,8 @@ func (b *bench) run(sys string, n, latencyMs int) (result, error) {
 }
 
 // runAudioproxy: period = latency/2, ring = b.ring periods (2: the ring
-// holds the latency), one write per period.
+// holds the latency), one write per period, by dpxplay (the C HAL shim's
+// stream code) or the Go shim.
 func (b *bench) runAudioproxy(p *procs, n, latencyMs int) (result, error) {
 	run := filepath.Join(b.dir, "ap")
 	os.RemoveAll(run)
@@ -146,6 +147,9 @@ func (b *bench) runAudioproxy(p *procs, n, latencyMs int) (result, error) {
 	d := exec.Command(b.audioproxyd, "--device", "null", "--runtime-dir", run, "--api-socket", api,
 		"--containers", "c0,c1,c2,c3", "--max-streams", "32", "--period-ms", strconv.FormatFloat(float64(latencyMs)/2, 'f', -1, 64),
 		"--ring-periods", strconv.Itoa(b.ring))
+	if b.realtime {
+		d.Args = append(d.Args, "--realtime")
+	}
 	d, err := p.startNice(d, b.nice)
 	if err != nil {
 		return result{}, err
@@ -165,7 +169,11 @@ func (b *bench) runAudioproxy(p *procs, n, latencyMs int) (result, error) {
 		if b.write > 0 {
 			write = b.write
 		}
-		c := exec.Command(b.self, "client", filepath.Join(run, fmt.Sprintf("c%d", i%4), "audio"), b.raw, strconv.Itoa(write))
+		sock := filepath.Join(run, fmt.Sprintf("c%d", i%4), "audio")
+		c := exec.Command(b.self, "client", sock, b.raw, strconv.Itoa(write))
+		if b.client == "c" {
+			c = exec.Command(b.dpxplay, "-n", strconv.Itoa(write), sock, b.raw)
+		}
 		c, err := p.startNice(c, b.nice)
 		if err != nil {
 			return result{}, err
