@@ -25,8 +25,8 @@
 
 #include "droidplex_audio_ctl.h"
 
-/* The timed wait sleeps this much past the predicted callback: an eighth
- * of a device period, at least MIN_MARGIN_NS. */
+/* The timed wait sleeps this much past the predicted callback: half
+ * a device period, at least MIN_MARGIN_NS. */
 #define MIN_MARGIN_NS 200000LL
 
 int64_t dpx_now_ns(void)
@@ -100,9 +100,11 @@ int dpx_wait_progress(struct dpx_stream *s, uint64_t before, int64_t deadline)
 }
 
 /* predict_room sets *at to when an output ring will have room for want
- * frames: just after the device callback that frees it, counted in device
- * periods from the last callback the server published. 0 if the header
- * gives no believable answer. */
+ * frames: half a period after the device callback that frees it, counted in
+ * device periods from the last callback the server published. Mid-period
+ * leaves half a period for the device's jitter either way, and the frames
+ * then wait half a period less in the ring (the Go shim's pace.go does the
+ * same). 0 if the header gives no believable answer. */
 static int predict_room(struct dpx_stream *s, uint64_t want, int64_t deadline, int64_t *at)
 {
 	struct dpx_ring_header *h = s->hdr;
@@ -117,7 +119,7 @@ static int predict_room(struct dpx_stream *s, uint64_t want, int64_t deadline, i
 	if (want <= free_then)
 		return 0; /* the room should be there already: a race or a lie; ask the server */
 	int64_t now = dpx_now_ns(), pd = dpx_frames_ns(s, p), ring = dpx_frames_ns(s, s->capacity);
-	int64_t margin = pd / 8 > MIN_MARGIN_NS ? pd / 8 : MIN_MARGIN_NS;
+	int64_t margin = pd / 2 > MIN_MARGIN_NS ? pd / 2 : MIN_MARGIN_NS;
 	if (t > now + margin || now - t > 2 * ring)
 		return 0; /* a clock in the future, or stale */
 	uint64_t periods = (want - free_then + p - 1) / p; /* at most the capacity: no overflow below */
