@@ -1,6 +1,7 @@
 package audioproxy
 
 import (
+	"runtime"
 	"testing"
 )
 
@@ -9,7 +10,19 @@ import (
 // clock the ring header publishes, so the server almost never has to wake
 // it (a poke costs the device thread a system call and a cross-CPU wake-up
 // per stream and period).
+//
+// With more than one P the writer sleeps in the kernel; with one, through
+// the runtime (so the program's other goroutines keep running): both ways
+// are checked.
 func TestSteadyWriterPacesByDeviceClock(t *testing.T) {
+	t.Run("kernel sleep", steadyWriter)
+	t.Run("one P: runtime sleep", func(t *testing.T) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+		steadyWriter(t)
+	})
+}
+
+func steadyWriter(t *testing.T) {
 	ts := startServer(t, 4)
 	st, err := ts.open(t, "personal")
 	if err != nil {

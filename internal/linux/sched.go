@@ -1,22 +1,31 @@
 package linux
 
 import (
+	"runtime"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
 
-// SleepUntil sleeps until CLOCK_MONOTONIC reaches ns, with raw
-// clock_nanosleep(TIMER_ABSTIME) calls: the thread sleeps in the kernel and
-// the Go scheduler is not involved, so a period loop costs one kernel wake
-// per period instead of a runtime timer, a netpoll wake and a spinning
-// thread. The calling goroutine keeps its P while it sleeps; a signal (the
-// runtime's preemption signal among them) ends the call with EINTR, and the
-// loop's next call lets the runtime preempt the goroutine, so a garbage
-// collection is never held up for longer than it takes to deliver the
-// signal. Meant for a goroutine locked to its thread that sleeps for at most
-// one device period at a time.
+// SleepUntil sleeps until CLOCK_MONOTONIC reaches ns. When the program has
+// more than one P it makes raw clock_nanosleep(TIMER_ABSTIME) calls: the
+// thread sleeps in the kernel and the Go scheduler is not involved, so a
+// period loop costs one kernel wake per period instead of a runtime timer,
+// a netpoll wake, futex hand-offs and a spinning thread (about a quarter of
+// the CPU on the project's VM). The calling goroutine keeps its P while it
+// sleeps, which the other Ps make harmless; a signal (the runtime's
+// preemption signal among them) ends the call with EINTR, and the loop's
+// next call lets the runtime preempt the goroutine, so a garbage collection
+// is never held up for longer than it takes to deliver the signal. With a
+// single P, holding it would stop every other goroutine, so it sleeps
+// through the runtime (time.Sleep) instead. Meant for sleeps of about a
+// device period.
 func SleepUntil(ns int64) {
+	if runtime.GOMAXPROCS(0) == 1 {
+		time.Sleep(time.Duration(ns - MonotonicNs()))
+		return
+	}
 	ts := unix.NsecToTimespec(ns)
 	for {
 		_, _, e := unix.RawSyscall6(unix.SYS_CLOCK_NANOSLEEP, unix.CLOCK_MONOTONIC, unix.TIMER_ABSTIME,
