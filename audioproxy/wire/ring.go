@@ -68,7 +68,7 @@ const (
 // Flag bits in the header's flags word.
 const (
 	FlagRunning = 1 << 0 // writer: the stream is playing; a short ring is an underrun
-	FlagWaiting = 1 << 1 // writer: blocked on the eventfd; the reader pokes it after progress
+	FlagWaiting = 1 << 1 // writer: blocked on the eventfd (not pacing by the clock); the reader pokes it after progress
 	FlagBroken  = 1 << 2 // server: the peer broke the protocol; the stream is silenced
 	FlagClosed  = 1 << 3 // server: the stream is gone; the shim should reconnect
 )

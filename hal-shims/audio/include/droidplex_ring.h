@@ -20,7 +20,7 @@
 #define DPX_FORMAT_F32 2u
 
 #define DPX_FLAG_RUNNING (1u << 0) /* writer: playing; a short ring is an underrun */
-#define DPX_FLAG_WAITING (1u << 1) /* writer: blocked on the eventfd */
+#define DPX_FLAG_WAITING (1u << 1) /* writer: blocked on the eventfd (not pacing by the clock) */
 #define DPX_FLAG_BROKEN  (1u << 2) /* server: protocol broken, stream silenced */
 #define DPX_FLAG_CLOSED  (1u << 3) /* server: stream gone, reconnect */
 
