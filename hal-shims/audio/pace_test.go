@@ -30,3 +30,16 @@ func TestRoomAt(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRoomAt: whatever the header says, a predicted wake is in the future
+// and within the limit, never a panic or an overflow into the past.
+func FuzzRoomAt(f *testing.F) {
+	f.Add(int64(1_001_000_000), int64(1_000_000_000), uint32(0), uint32(240), uint32(240), uint32(48000), int64(40_000_000))
+	f.Add(int64(5), int64(-1), uint32(7), uint32(3), uint32(0), uint32(0), int64(0))
+	f.Fuzz(func(t *testing.T, now, last int64, free, want, period, rate uint32, limit int64) {
+		at, ok := roomAt(now, last, free, want, period, rate, limit)
+		if ok && (at <= now || at-now > limit) {
+			t.Fatalf("roomAt(%d, %d, %d, %d, %d, %d, %d) = %d: outside (now, now+limit]", now, last, free, want, period, rate, limit, at)
+		}
+	})
+}
