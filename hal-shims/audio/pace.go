@@ -63,6 +63,11 @@ func (s *Stream) paceByClock(r *wire.Ring, g wire.Geometry, free, want uint32) b
 	if !ok {
 		return false
 	}
+	if r.Flags()&wire.FlagWaiting != 0 {
+		// An earlier fallback that ended without a poke left the flag
+		// set: take it back, or the server pokes us for nothing.
+		r.ClearFlags(wire.FlagWaiting)
+	}
 	linux.SleepUntil(at) // in the kernel: a quarter of a Go timer wake's CPU
 	if s.gone.Load() {
 		return false
