@@ -11,17 +11,7 @@
 #include <stdio.h>
 
 #include "dpx_hal.h"
-
-extern int failures;
-
-#define CHECK(cond, ...)                                   \
-	do {                                               \
-		if (!(cond)) {                             \
-			printf("FAIL: " __VA_ARGS__);      \
-			printf("  (%s:%d)\n", __FILE__, __LINE__); \
-			failures++;                        \
-		}                                          \
-	} while (0)
+#include "check.h"
 
 int64_t now_ns(void);
 struct audio_hw_device *open_device(const char *so, void **handle);

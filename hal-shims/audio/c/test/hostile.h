@@ -10,17 +10,7 @@
 #include <stdio.h>
 
 #include "dpx_stream.h"
-
-extern int failures;
-
-#define CHECK(cond, ...)                                      \
-	do {                                                  \
-		if (!(cond)) {                                \
-			printf("FAIL: " __VA_ARGS__);         \
-			printf("  (%s:%d)\n", __FILE__, __LINE__); \
-			failures++;                           \
-		}                                             \
-	} while (0)
+#include "check.h"
 
 /* The fake's ring: 2880 frames of s16 stereo, 240-frame (5 ms) periods. */
 #define CAP 2880u
