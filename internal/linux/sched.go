@@ -15,9 +15,9 @@ import (
 // a netpoll wake, futex hand-offs and a spinning thread (about a quarter of
 // the CPU on the project's VM). The calling goroutine keeps its P while it
 // sleeps, which the other Ps make harmless; a signal (the runtime's
-// preemption signal among them) ends the call with EINTR, and the loop's
-// next call lets the runtime preempt the goroutine, so a garbage collection
-// is never held up for longer than it takes to deliver the signal. With a
+// preemption signal among them) ends the call with EINTR and the goroutine
+// yields, so a garbage collection's stop-the-world is never held up for
+// longer than it takes to deliver the signal. With a
 // single P, holding it would stop every other goroutine, so it sleeps
 // through the runtime (time.Sleep) instead. Meant for sleeps of about a
 // device period.
@@ -33,6 +33,12 @@ func SleepUntil(ns int64) {
 		if e != unix.EINTR {
 			return
 		}
+		// A signal: most likely the runtime asking this goroutine to stop
+		// (a garbage collection's stop-the-world, or sysmon's preemption).
+		// Nothing in this loop is a preemption point, so yield here, or
+		// every other goroutine (a sound device's cgo callback among them)
+		// would wait for the rest of the sleep.
+		runtime.Gosched()
 	}
 }
 

@@ -21,3 +21,22 @@ func TestSleepUntilReachesTheDeadline(t *testing.T) {
 		runtime.GOMAXPROCS(prev)
 	}
 }
+
+// A goroutine asleep in SleepUntil holds its P, but must not hold up a
+// garbage collection's stop-the-world until it wakes: the collection
+// finishes while the sleeper is still asleep (without the yield on EINTR it
+// waits for the whole sleep).
+func TestSleepUntilLetsTheGCStopTheWorld(t *testing.T) {
+	if runtime.GOMAXPROCS(0) == 1 {
+		t.Skip("with one P SleepUntil sleeps through the runtime")
+	}
+	wake := MonotonicNs() + 1_000_000_000
+	done := make(chan struct{})
+	go func() { SleepUntil(wake); close(done) }()
+	SleepUntil(MonotonicNs() + 20_000_000) // the sleeper is in the kernel by now
+	runtime.GC()
+	if now := MonotonicNs(); now >= wake {
+		t.Fatalf("the collection waited for the sleeper (finished %d ms after its wake time)", (now-wake)/1e6)
+	}
+	<-done
+}
