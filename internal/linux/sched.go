@@ -2,30 +2,33 @@ package linux
 
 import (
 	"runtime"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
 
-// SleepUntil sleeps until CLOCK_MONOTONIC reaches ns. When the program has
-// more than one P it makes raw clock_nanosleep(TIMER_ABSTIME) calls: the
-// thread sleeps in the kernel and the Go scheduler is not involved, so a
-// period loop costs one kernel wake per period instead of a runtime timer,
-// a netpoll wake, futex hand-offs and a spinning thread (about a quarter of
-// the CPU on the project's VM). The calling goroutine keeps its P while it
-// sleeps, which the other Ps make harmless; a signal (the runtime's
-// preemption signal among them) ends the call with EINTR and the goroutine
-// yields, so a garbage collection's stop-the-world is never held up for
-// longer than it takes to deliver the signal. With a
-// single P, holding it would stop every other goroutine, so it sleeps
-// through the runtime (time.Sleep) instead. Meant for sleeps of about a
-// device period.
+// SleepUntil sleeps until CLOCK_MONOTONIC reaches ns. It makes raw
+// clock_nanosleep(TIMER_ABSTIME) calls when that leaves the program a P to
+// spare: the thread sleeps in the kernel and the Go scheduler is not
+// involved, so a period loop costs one kernel wake per period instead of a
+// runtime timer, a netpoll wake, futex hand-offs and a spinning thread
+// (about a quarter of the CPU on the project's VM). The calling goroutine
+// keeps its P while it sleeps, so at most GOMAXPROCS-1 goroutines sleep
+// this way at once and every other call sleeps through the runtime
+// (time.Sleep): the rest of the program always has a P (with GOMAXPROCS=1,
+// every call uses the runtime). A signal (the runtime's preemption signal
+// among them) ends a raw sleep with EINTR and the goroutine yields, so a
+// garbage collection's stop-the-world is never held up for longer than it
+// takes to deliver the signal. Meant for sleeps of about a device period.
 func SleepUntil(ns int64) {
-	if runtime.GOMAXPROCS(0) == 1 {
+	if n := rawSleepers.Add(1); int(n) >= runtime.GOMAXPROCS(0) {
+		rawSleepers.Add(-1)
 		time.Sleep(time.Duration(ns - MonotonicNs()))
 		return
 	}
+	defer rawSleepers.Add(-1)
 	ts := unix.NsecToTimespec(ns)
 	for {
 		_, _, e := unix.RawSyscall6(unix.SYS_CLOCK_NANOSLEEP, unix.CLOCK_MONOTONIC, unix.TIMER_ABSTIME,
@@ -41,6 +44,10 @@ func SleepUntil(ns int64) {
 		runtime.Gosched()
 	}
 }
+
+// rawSleepers counts the goroutines in SleepUntil's raw sleep (each holds
+// a P).
+var rawSleepers atomic.Int32
 
 // SetThreadFIFO makes the calling thread SCHED_FIFO at priority prio
 // (1–99) with SCHED_RESET_ON_FORK, so threads it creates (the Go runtime

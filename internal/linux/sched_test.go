@@ -2,7 +2,9 @@ package linux
 
 import (
 	"runtime"
+	"sync"
 	"testing"
+	"time"
 )
 
 // SleepUntil never returns before its deadline, in the kernel (several Ps)
@@ -39,4 +41,27 @@ func TestSleepUntilLetsTheGCStopTheWorld(t *testing.T) {
 		t.Fatalf("the collection waited for the sleeper (finished %d ms after its wake time)", (now-wake)/1e6)
 	}
 	<-done
+}
+
+// However many goroutines sleep in SleepUntil, at most GOMAXPROCS-1 hold a
+// P for it: the rest of the program always has one.
+func TestSleepUntilLeavesAPSpare(t *testing.T) {
+	procs := runtime.GOMAXPROCS(0)
+	wake := MonotonicNs() + 300_000_000
+	var wg sync.WaitGroup
+	for range procs + 2 {
+		wg.Go(func() { SleepUntil(wake) })
+	}
+	most := int32(0)
+	for MonotonicNs() < wake-50_000_000 {
+		most = max(most, rawSleepers.Load())
+		time.Sleep(time.Millisecond) // a goroutine that needs a P: it runs
+	}
+	wg.Wait()
+	if int(most) > procs-1 {
+		t.Fatalf("%d goroutines held a P asleep with GOMAXPROCS=%d", most, procs)
+	}
+	if procs > 1 && most == 0 {
+		t.Fatal("no goroutine slept in the kernel")
+	}
 }
