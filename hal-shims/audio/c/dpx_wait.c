@@ -73,11 +73,30 @@ static uint64_t progress(struct dpx_stream *s)
 	return __atomic_load_n(&s->hdr->read_pos, __ATOMIC_ACQUIRE);
 }
 
+/* progress_after_flag is progress() for the re-check that follows setting
+ * DPX_FLAG_WAITING. We store the flag then load the position; the server
+ * stores the position then loads the flag. That is the store-buffering
+ * pattern: C11 orders it only if both loads are seq_cst too (an acquire
+ * load may be satisfied before the flag's RMW is visible, e.g. ARMv8.3's
+ * LDAPR, and then neither side sees the other's store: a lost wake-up).
+ * The server's side (Go's sync/atomic) is sequentially consistent. */
+static uint64_t progress_after_flag(struct dpx_stream *s)
+{
+	if (s->cfg.dir == DPX_DIR_INPUT)
+		return __atomic_load_n(&s->hdr->write_pos, __ATOMIC_SEQ_CST);
+	return __atomic_load_n(&s->hdr->read_pos, __ATOMIC_SEQ_CST);
+}
+
 int dpx_wait_progress(struct dpx_stream *s, uint64_t before, int64_t deadline)
 {
 	__atomic_or_fetch(&s->hdr->flags, DPX_FLAG_WAITING, __ATOMIC_SEQ_CST);
-	if (progress(s) != before)
+	if (progress_after_flag(s) != before) {
+		/* The server moved between our check and the flag: nothing to
+		 * wait for, so take the flag back, or it pokes us for nothing
+		 * and leaves a stale count on the eventfd. */
+		__atomic_and_fetch(&s->hdr->flags, ~DPX_FLAG_WAITING, __ATOMIC_SEQ_CST);
 		return 1;
+	}
 	int64_t left = deadline - dpx_now_ns();
 	if (left <= 0)
 		return 0;
