@@ -179,13 +179,22 @@ int dpx_wait_room(struct dpx_stream *s, uint64_t before, uint64_t want, int64_t 
 			__atomic_and_fetch(&h->flags, ~DPX_FLAG_WAITING, __ATOMIC_SEQ_CST);
 		if (sleep_on_socket(s, at) < 0)
 			return -1;
-		if (progress(s) != before) {
-			__atomic_add_fetch(&s->timed_waits, 1, __ATOMIC_RELAXED);
-			return 1;
+		uint64_t rp = progress(s);
+		if (rp != before) {
+			if (rp > s->pos || s->pos - rp > s->capacity)
+				return 1; /* read beyond our writes: the caller gives the server up */
+			if (s->capacity - (s->pos - rp) >= want) {
+				/* The wait worked only if the room it slept for is
+				 * there (as the Go shim's paceByClock counts). */
+				__atomic_add_fetch(&s->timed_waits, 1, __ATOMIC_RELAXED);
+				return 1;
+			}
+			before = rp; /* some room, not enough: a late device */
 		}
 	}
-	/* No prediction, or a late device: ask the server for a poke (a server
-	 * that predates wake_frames pokes on any progress). */
+	/* No prediction, or a late device: ask the server for a poke when the
+	 * room is there (a server that predates wake_frames pokes on any
+	 * progress). */
 	__atomic_add_fetch(&s->poked_waits, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&h->wake_frames, (uint32_t)want, __ATOMIC_RELEASE);
 	return dpx_wait_progress(s, before, deadline);

@@ -29,12 +29,14 @@ int dpx_read_consumed(struct dpx_ring_header *h, uint64_t *frames, int64_t *ns);
 int dpx_wait_progress(struct dpx_stream *s, uint64_t before, int64_t deadline);
 
 /* dpx_wait_room waits until the server frees room in an output ring whose
- * read position is before: room for want frames (at most half the ring)
- * is what it aims at, any progress ends it. It sleeps on the stream's own
- * clock, predicted from the server's consumed/consumed_ns, without asking
- * the server for a wake-up; if the prediction is impossible or proves
- * wrong it falls back to dpx_wait_progress. Returns as dpx_wait_progress;
- * counts s->timed_waits / s->poked_waits. */
+ * read position is before: room for want frames (at most half the ring).
+ * It sleeps on the stream's own clock, predicted from the server's
+ * consumed/consumed_ns, without asking the server for a wake-up; if the
+ * prediction is impossible, or the room is not there when it wakes, it
+ * falls back to dpx_wait_progress with wake_frames set to want (the
+ * server pokes when that much is free; an old one on any progress).
+ * Returns as dpx_wait_progress; counts s->timed_waits (slept and found
+ * the room) or s->poked_waits (fell back). */
 int dpx_wait_room(struct dpx_stream *s, uint64_t before, uint64_t want, int64_t deadline);
 
 #endif /* DPX_WAIT_H */
