@@ -1,7 +1,8 @@
 #!/bin/bash
 # run.sh - the shim test: the harness drives audio.primary.droidplex.so
 # against a live audioproxyd (wav device) that this script starts and stops.
-# Then dpxplay plays the first scenario's WAV back to a new server.
+# Then dpxplay plays the first scenario's WAV back to a new server, and a
+# WAV with extra chunks (test/mkwav.py), and refuses WAVs it cannot play.
 #   run.sh SO HARNESS WAVCHECK AUDIOPROXYD DPXPLAY
 set -euo pipefail
 so=$1 harness=$2 wavcheck=$3 daemon=$4 dpxplay=$5
@@ -41,8 +42,40 @@ kill -TERM "$pid"
 wait "$pid" || { echo "FAIL: dpxplay exited $?" >&2; cat "$dir/dpxplay.out" >&2; exit 1; }
 "$srv" stop "$dir" TERM
 cat "$dir/dpxplay.out"
-# Every field, some audio, some waits on its own clock, reconnects 0.
-grep -Eq '^dpxplay: frames=[1-9][0-9]* timed_waits=[1-9][0-9]* poked_waits=[0-9]+ reconnects=0$' "$dir/dpxplay.out" ||
-	{ echo "FAIL: dpxplay's summary line" >&2; exit 1; }
+# Every field, some audio, some waits on its own clock, reconnects 0, connected.
+summary='^dpxplay: frames=[1-9][0-9]* timed_waits=[1-9][0-9]* poked_waits=[0-9]+ reconnects=0 connected=1$'
+grep -Eq "$summary" "$dir/dpxplay.out" || { echo "FAIL: dpxplay's summary line" >&2; exit 1; }
 "$wavcheck" "$dir/dpxplay.wav" 440 1 # what it played reached the mix
+
+echo "== dpxplay: a WAV with a LIST chunk plays its data chunk only; mono and 44.1 kHz WAVs are refused"
+mkwav="$(cd "$(dirname "$0")" && pwd)/mkwav.py"
+for bad in "48000 1" "44100 2"; do
+	python3 "$mkwav" "$dir/bad.wav" $bad
+	rc=0
+	"$dpxplay" "$DROIDPLEX_AUDIO_SOCKET" "$dir/bad.wav" 2>"$dir/bad.out" || rc=$?
+	cat "$dir/bad.out"
+	if [ "$rc" != 1 ] || ! grep -q "want a PCM WAV of 2 channels, 48000 Hz, 16 bits" "$dir/bad.out"; then
+		echo "FAIL: dpxplay played a WAV of $bad (rate, channels): exit $rc" >&2
+		exit 1
+	fi
+done
+# No server: it paces locally, and a signal still ends it with its summary.
+"$dpxplay" "$dir/nothing.sock" "$dir/play.wav" 2>"$dir/alone.out" &
+pid=$!
+sleep 0.5
+kill -TERM "$pid"
+wait "$pid" || { echo "FAIL: dpxplay without a server exited $?" >&2; cat "$dir/alone.out" >&2; exit 1; }
+cat "$dir/alone.out"
+grep -Eq ' reconnects=0 connected=0$' "$dir/alone.out" || { echo "FAIL: dpxplay said it connected" >&2; exit 1; }
+python3 "$mkwav" "$dir/list.wav" 48000 2
+"$srv" start "$dir" "$daemon" "$dir/dpxlist.wav"
+"$dpxplay" "$DROIDPLEX_AUDIO_SOCKET" "$dir/list.wav" 2>"$dir/dpxlist.out" &
+pid=$!
+sleep 2
+kill -TERM "$pid"
+wait "$pid" || { echo "FAIL: dpxplay exited $?" >&2; cat "$dir/dpxlist.out" >&2; exit 1; }
+"$srv" stop "$dir" TERM
+cat "$dir/dpxlist.out"
+grep -Eq "$summary" "$dir/dpxlist.out" || { echo "FAIL: dpxplay's summary line" >&2; exit 1; }
+"$wavcheck" "$dir/dpxlist.wav" 440 1 # the left channel, from the data chunk's first byte
 echo "shimtest: PASS"

@@ -4,17 +4,21 @@
  *
  *   dpxplay [-n FRAMES_PER_WRITE] [-u USAGE] SOCKET FILE
  *
- * FILE is raw s16le stereo 48 kHz, or a .wav file with a 44-byte PCM
- * header (skipped; recognised by its RIFF/WAVE magic). It is played in
- * FRAMES_PER_WRITE-frame writes (default 240, 5 ms), looping, until SIGTERM
- * or SIGINT; then one line goes to stderr:
+ * FILE is a WAV file (RIFF/WAVE: PCM or WAVE_FORMAT_EXTENSIBLE PCM, 2
+ * channels, 48000 Hz, 16 bits; only its data chunk is played, other chunks
+ * are skipped) or, without a RIFF header, raw s16le stereo 48 kHz. A WAV
+ * in any other format is refused. It is played in FRAMES_PER_WRITE-frame
+ * writes (default 240, 5 ms), looping, until SIGTERM or SIGINT; then one
+ * line goes to stderr:
  *
- *   dpxplay: frames=N timed_waits=A poked_waits=B reconnects=C
+ *   dpxplay: frames=N timed_waits=A poked_waits=B reconnects=C connected=D
  *
  * frames is what the writes took; timed_waits and poked_waits say how the
  * writes waited for room (on the stream's own clock, or by asking the
- * server for a wake-up: dpx_wait.c). Exit status 0, 1 if the file or the
- * stream cannot be set up, 2 for bad arguments.
+ * server for a wake-up: dpx_wait.c); connected is 1 if the stream ever
+ * reached the server (0: it only paced locally). Exit status 0 (also after
+ * a signal), 1 if the file or the stream cannot be set up, 2 for bad
+ * arguments.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,7 +36,6 @@
 
 #define FRAME_BYTES 4u /* s16 stereo */
 #define MAX_WRITE_FRAMES 16384u /* the ring asked for holds three writes, at most 65536 frames */
-#define WAV_HEADER 44u
 
 static volatile sig_atomic_t stop;
 
@@ -41,9 +44,9 @@ static void on_signal(int sig) { (void)sig; stop = 1; }
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: dpxplay [-n FRAMES_PER_WRITE] [-u USAGE] SOCKET FILE\n"
-	           "  plays FILE (raw s16le stereo 48 kHz, or a 44-byte-header PCM .wav) to audioproxyd's\n"
-	           "  stream socket SOCKET, looping, until SIGTERM/SIGINT; then prints to stderr\n"
-	           "  dpxplay: frames=N timed_waits=A poked_waits=B reconnects=C\n"
+	           "  plays FILE (a 16-bit stereo 48 kHz PCM .wav, or raw s16le stereo 48 kHz) to\n"
+	           "  audioproxyd's stream socket SOCKET, looping, until SIGTERM/SIGINT; then prints\n"
+	           "  to stderr dpxplay: frames=N timed_waits=A poked_waits=B reconnects=C connected=D\n"
 	           "  -n FRAMES_PER_WRITE  frames per write, 1..%u (default 240)\n"
 	           "  -u USAGE             media (default), voice, ring, alarm or notification\n",
 	        MAX_WRITE_FRAMES);
@@ -60,8 +63,63 @@ static int parse_usage(const char *s)
 	return -1;
 }
 
-/* load maps FILE and returns its PCM frames (after a WAV header), NULL with
- * a message if there is not one whole frame. */
+static uint32_t le32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
+static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+
+/* fmt_error says why a WAV "fmt " chunk of len bytes is not 16-bit stereo
+ * 48 kHz PCM, NULL if it is. */
+static const char *fmt_error(const uint8_t *f, size_t len)
+{
+	static const uint8_t pcm_guid[16] = {1, 0, 0, 0, 0, 0, 0x10, 0, 0x80, 0, 0, 0xaa, 0, 0x38, 0x9b, 0x71};
+	if (len < 16)
+		return "a fmt chunk too short";
+	uint16_t tag = le16(f);
+	if (tag == 0xfffe && (len < 40 || le16(f + 16) < 22 || memcmp(f + 24, pcm_guid, 16) != 0))
+		return "WAVE_FORMAT_EXTENSIBLE that is not PCM";
+	if (tag != 1 && tag != 0xfffe)
+		return "not PCM";
+	static char why[96];
+	if (le16(f + 2) != 2 || le32(f + 4) != 48000 || le16(f + 14) != 16 || le16(f + 12) != 4) {
+		snprintf(why, sizeof why, "%u channels, %u Hz, %u bits", le16(f + 2), le32(f + 4), le16(f + 14));
+		return why;
+	}
+	return NULL;
+}
+
+/* wav_data finds the data chunk of a RIFF/WAVE file of len bytes at p: 1
+ * and its offset and length (cut to the file), 0 if p is not RIFF (raw
+ * PCM), -1 with a message if it is not a WAV this can play. */
+static int wav_data(const char *path, const uint8_t *p, size_t len, size_t *off, size_t *n)
+{
+	if (len < 4 || memcmp(p, "RIFF", 4) != 0)
+		return 0;
+	const char *why = len < 12 || memcmp(p + 8, "WAVE", 4) != 0 ? "a RIFF file that is not WAVE" : NULL;
+	int have_fmt = 0;
+	for (size_t at = 12; !why && len - at >= 8;) {
+		size_t size = le32(p + at + 4), body = at + 8, left = len - body;
+		if (memcmp(p + at, "fmt ", 4) == 0) {
+			why = size > left ? "a fmt chunk cut short" : fmt_error(p + body, size);
+			have_fmt = 1;
+		} else if (memcmp(p + at, "data", 4) == 0) {
+			if (!have_fmt)
+				break;
+			*off = body;
+			*n = size < left ? size : left; /* a streamed WAV's size may be unset */
+			return 1;
+		}
+		if (size + (size & 1) >= left)
+			break;
+		at = body + size + (size & 1); /* chunks are padded to even sizes */
+	}
+	if (!why)
+		why = have_fmt ? "no data chunk" : "no fmt chunk before the data";
+	fprintf(stderr, "dpxplay: %s: %s; want a PCM WAV of 2 channels, 48000 Hz, 16 bits\n", path, why);
+	return -1;
+}
+
+/* load maps FILE and returns its PCM frames (a WAV's data chunk, or the
+ * whole of a raw file), NULL with a message if it is a WAV this cannot
+ * play or there is not one whole frame. */
 static const uint8_t *load(const char *path, size_t *frames, void **map, size_t *map_len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -80,10 +138,12 @@ static const uint8_t *load(const char *path, size_t *frames, void **map, size_t 
 		return NULL;
 	}
 	const uint8_t *p = m;
-	size_t skip = len >= WAV_HEADER && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WAVE", 4) == 0 ? WAV_HEADER : 0;
-	*frames = (len - skip) / FRAME_BYTES;
-	if (*frames == 0) {
-		fprintf(stderr, "dpxplay: %s: no audio in it\n", path);
+	size_t skip = 0, n = len;
+	int wav = wav_data(path, p, len, &skip, &n);
+	*frames = n / FRAME_BYTES;
+	if (wav < 0 || *frames == 0) {
+		if (wav >= 0)
+			fprintf(stderr, "dpxplay: %s: no audio in it\n", path);
 		munmap(m, len);
 		return NULL;
 	}
@@ -145,6 +205,17 @@ int main(int argc, char **argv)
 	const uint8_t *pcm = load(file, &frames, &map, &map_len);
 	if (!pcm)
 		return 1;
+	/* Before the stream: a signal while it connects still ends in the
+	 * summary. A stop takes effect when the current write returns: the
+	 * stream code retries a call the signal interrupts (or checks the
+	 * ring and waits again), so a write is not cut short but is bounded
+	 * anyway (its audio plus two periods; 500 ms for a stalled server).
+	 * A connect the signal interrupts fails: the stream then paces
+	 * locally, and the loop below does not start. */
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	uint8_t *buf = malloc(n * FRAME_BYTES);
 	struct dpx_stream s;
 	struct dpx_stream_config cfg = {.path = sock, .dir = DPX_DIR_OUTPUT, .usage = (uint8_t)use, .rate = 48000,
@@ -156,14 +227,10 @@ int main(int argc, char **argv)
 		munmap(map, map_len);
 		return 1;
 	}
-	if (!dpx_stream_connected(&s))
+	int connected = dpx_stream_connected(&s);
+	if (!connected)
 		fprintf(stderr, "dpxplay: %s: not connected (%s); pacing locally and reconnecting\n", sock,
 		        strerror(s.last_error));
-
-	struct sigaction sa = {.sa_handler = on_signal}; /* no SA_RESTART: end waits early */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
 	uint64_t played = 0;
 	while (!stop) {
 		fill(buf, pcm, frames, &at, n);
@@ -181,9 +248,10 @@ int main(int argc, char **argv)
 		}
 	}
 	dpx_stream_standby(&s); /* the ring drains now: not an underrun */
-	fprintf(stderr, "dpxplay: frames=%llu timed_waits=%llu poked_waits=%llu reconnects=%llu\n",
+	connected = connected || s.reconnects > 0; /* every later connection counts as a reconnect */
+	fprintf(stderr, "dpxplay: frames=%llu timed_waits=%llu poked_waits=%llu reconnects=%llu connected=%d\n",
 	        (unsigned long long)played, (unsigned long long)s.timed_waits, (unsigned long long)s.poked_waits,
-	        (unsigned long long)s.reconnects);
+	        (unsigned long long)s.reconnects, connected);
 	dpx_stream_destroy(&s);
 	free(buf);
 	munmap(map, map_len);
