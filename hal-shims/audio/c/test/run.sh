@@ -12,8 +12,10 @@ if [ ! -x "$daemon" ]; then
 fi
 srv="$(cd "$(dirname "$0")" && pwd)/server.sh"
 dir=$(mktemp -d /tmp/dpxhal.XXXXXX)
+mute=
 cleanup() {
 	"$srv" stop "$dir" TERM || true
+	if [ -n "$mute" ]; then kill "$mute" 2>/dev/null || true; fi
 	rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -67,6 +69,29 @@ kill -TERM "$pid"
 wait "$pid" || { echo "FAIL: dpxplay without a server exited $?" >&2; cat "$dir/alone.out" >&2; exit 1; }
 cat "$dir/alone.out"
 grep -Eq ' reconnects=0 connected=0$' "$dir/alone.out" || { echo "FAIL: dpxplay said it connected" >&2; exit 1; }
+# A server that accepts and never answers: SIGTERM while dpxplay waits for
+# its reply (the handlers are in place before the stream connects) still
+# ends in the summary and exit 0.
+python3 -c '
+import os, socket, sys, time
+l = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+l.bind(sys.argv[1]); l.listen(1)
+c, _ = l.accept()
+open(sys.argv[2], "w").close()
+time.sleep(10)' "$dir/mute.sock" "$dir/mute.ready" &
+mute=$!
+for _ in $(seq 400); do [ -S "$dir/mute.sock" ] && break; sleep 0.025; done
+"$dpxplay" "$dir/mute.sock" "$dir/play.wav" 2>"$dir/mute.out" &
+pid=$!
+for _ in $(seq 400); do [ -e "$dir/mute.ready" ] && break; sleep 0.025; done
+kill -TERM "$pid"
+wait "$pid" || { echo "FAIL: dpxplay signalled while connecting exited $?" >&2; cat "$dir/mute.out" >&2; exit 1; }
+kill "$mute" 2>/dev/null || true
+wait "$mute" 2>/dev/null || true
+mute=
+cat "$dir/mute.out"
+grep -Eq '^dpxplay: frames=0 .* reconnects=0 connected=0$' "$dir/mute.out" ||
+	{ echo "FAIL: dpxplay's summary after a signal while connecting" >&2; exit 1; }
 python3 "$mkwav" "$dir/list.wav" 48000 2
 "$srv" start "$dir" "$daemon" "$dir/dpxlist.wav"
 "$dpxplay" "$DROIDPLEX_AUDIO_SOCKET" "$dir/list.wav" 2>"$dir/dpxlist.out" &
