@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"droidplex/audioproxy/wire"
+	"droidplex/internal/linux"
 )
 
 // Write plays p (whole frames in the stream's format; a trailing partial
@@ -20,6 +21,7 @@ func (s *Stream) Write(p []byte) (int, error) {
 	}
 	total := len(p)
 	frames := len(p) / s.fb
+	start := linux.MonotonicNs()
 	for frames > 0 {
 		if s.ring != nil && s.gone.Load() {
 			s.disconnect()
@@ -34,14 +36,23 @@ func (s *Stream) Write(p []byte) (int, error) {
 		r := s.ring
 		g := r.Geometry()
 		queued := s.pos - r.ReadPos()
-		if queued >= uint64(g.Capacity) { // full (or a confused server: wait, then give up)
-			// Sleep until the device frees the room, by its clock; if
-			// that cannot be predicted or did not work out, ask to be
-			// woken when the rest of this write fits, or half the ring is
-			// free: fewer wake-ups for large writes, and still half a ring
-			// of slack when woken.
+		if queued > uint64(g.Capacity) || r.Flags()&(wire.FlagBroken|wire.FlagClosed) != 0 {
+			s.disconnect() // a server reading beyond our writes, or one that gave up
+			continue
+		}
+		if queued == uint64(g.Capacity) {
+			// Sleep until the device frees the room, by its clock, but not
+			// past the write's deadline (its audio plus two periods); if
+			// that cannot be predicted or did not work out, ask to be woken
+			// when the rest of this write fits, or half the ring is free:
+			// fewer wake-ups for large writes, and still half a ring of
+			// slack when woken.
 			want := uint32(min(frames, int(g.Capacity/2), int(g.Capacity)))
-			if s.paceByClock(r, g, 0, want) {
+			deadline := start + framesNs(g.Rate, uint32(total/s.fb)+2*g.Period)
+			if s.paceByClock(r, g, 0, want, deadline) {
+				continue
+			}
+			if s.gone.Load() {
 				continue
 			}
 			r.SetWakeFrames(want)

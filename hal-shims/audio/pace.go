@@ -25,18 +25,26 @@ import (
 // period later than the room appeared: they wait that much less in the
 // ring (the stream's latency drops from the ring's length to half a period
 // below it), while the ring still holds a period before they are due. ok is
-// false when there is nothing to predict from (no callback yet), or the
-// prediction is already past (the device is late) or further away than
-// limitNs (a lying or confused header): the caller then waits for the
+// false when there is nothing to predict from (no callback yet), when the
+// clock cannot be right (a callback in the future), or when the prediction
+// is already past (the device is late) or after deadlineNs (the latest a
+// write may return: a stale or lying clock): the caller then waits for the
 // server's wake-up.
-func roomAt(nowNs, lastNs int64, free, want, period, rate uint32, limitNs int64) (at int64, ok bool) {
-	if lastNs <= 0 || period == 0 || rate == 0 || want <= free {
+func roomAt(nowNs, lastNs int64, free, want, period, rate uint32, deadlineNs int64) (at int64, ok bool) {
+	if lastNs <= 0 || period == 0 || rate == 0 || want <= free || deadlineNs <= nowNs {
+		return 0, false
+	}
+	periodNs := int64(period) * int64(time.Second) / int64(rate)
+	margin := max(periodNs/2, minMarginNs)
+	if lastNs > nowNs+margin || periodNs <= 0 {
 		return 0, false
 	}
 	callbacks := (int64(want-free) + int64(period) - 1) / int64(period)
-	periodNs := int64(period) * int64(time.Second) / int64(rate)
-	at = lastNs + callbacks*periodNs + max(periodNs/2, minMarginNs)
-	if at <= nowNs || at-nowNs > limitNs {
+	if callbacks > (deadlineNs-lastNs)/periodNs+1 { // also keeps the product below in range
+		return 0, false
+	}
+	at = lastNs + callbacks*periodNs + margin
+	if at <= nowNs || at > deadlineNs {
 		return 0, false
 	}
 	return at, true
@@ -47,19 +55,18 @@ func roomAt(nowNs, lastNs int64, free, want, period, rate uint32, limitNs int64)
 const minMarginNs = int64(200 * time.Microsecond)
 
 // paceByClock sleeps until the device should have freed want frames of
-// room (free now), without asking the server to wake us. It returns true if
-// it slept and the room is there; false if there was nothing to predict
-// from or the room is still missing (the caller then waits for the
-// server's wake-up). The sleep is at most 1.5 periods, so a server hang-up
-// is noticed when it ends at the latest.
-func (s *Stream) paceByClock(r *wire.Ring, g wire.Geometry, free, want uint32) bool {
+// room (free now), without asking the server to wake us, and no later than
+// deadline. It returns true if it slept and the room is there; false if
+// there was nothing to predict from, the server hung up, or the room is
+// still missing (the caller then waits for the server's wake-up). It
+// sleeps a period at a time and looks for a hang-up in between.
+func (s *Stream) paceByClock(r *wire.Ring, g wire.Geometry, free, want uint32, deadline int64) bool {
 	_, last, ok := r.Consumed()
 	if !ok {
 		return false
 	}
 	now := linux.MonotonicNs()
-	limit := 2 * int64(g.Capacity) * int64(time.Second) / int64(g.Rate)
-	at, ok := roomAt(now, last, free, want, g.Period, g.Rate, limit)
+	at, ok := roomAt(now, last, free, want, g.Period, g.Rate, deadline)
 	if !ok {
 		return false
 	}
@@ -68,16 +75,24 @@ func (s *Stream) paceByClock(r *wire.Ring, g wire.Geometry, free, want uint32) b
 		// set: take it back, or the server pokes us for nothing.
 		r.ClearFlags(wire.FlagWaiting)
 	}
-	linux.SleepUntil(at) // in the kernel: a quarter of a Go timer wake's CPU
-	if s.gone.Load() {
-		return false
+	step := framesNs(g.Rate, g.Period)
+	for t := now; t < at; t = linux.MonotonicNs() {
+		linux.SleepUntil(min(at, t+step)) // in the kernel: a quarter of a Go timer wake's CPU
+		if s.gone.Load() {
+			return false
+		}
 	}
-	room := uint64(g.Capacity) - (s.pos - r.ReadPos())
-	if room > uint64(g.Capacity) || room < uint64(want) {
+	queued := s.pos - r.ReadPos()
+	if queued > uint64(g.Capacity) || uint64(g.Capacity)-queued < uint64(want) {
 		return false
 	}
 	s.timed.Add(1)
 	return true
+}
+
+// framesNs is the duration of frames at rate, in nanoseconds.
+func framesNs(rate, frames uint32) int64 {
+	return int64(frames) * int64(time.Second) / int64(max(rate, 1))
 }
 
 // Waits returns how often Write waited for room by the device's clock

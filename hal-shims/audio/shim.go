@@ -92,14 +92,25 @@ func Open(cfg Config) (*Stream, error) {
 		return nil, fmt.Errorf("audioshim: %w", err)
 	}
 	s := &Stream{cfg: cfg, fb: cfg.Params.FrameBytes()}
-	if err := s.connect(); err != nil {
+	if err := s.connect(openTimeout); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-// connect dials the socket, sends Open and maps the ring it gets back.
-func (s *Stream) connect() (err error) {
+// How long connect waits for the server's answer: Open may wait a while
+// for a server that is starting; a reconnection is tried from Write, which
+// must not stall, so a server that accepts but does not answer (wedged, or
+// only its listening socket left) costs a Write at most reconnectTimeout.
+// The C shim uses the same bounds (c/dpx_stream.c).
+const (
+	openTimeout      = 500 * time.Millisecond
+	reconnectTimeout = 20 * time.Millisecond
+)
+
+// connect dials the socket, sends Open and maps the ring it gets back,
+// waiting at most timeout for the answer.
+func (s *Stream) connect(timeout time.Duration) (err error) {
 	conn, err := unixsock.Dial(unixsock.SeqPacket, s.cfg.Path)
 	if err != nil {
 		return fmt.Errorf("audioshim: %w", err)
@@ -109,6 +120,7 @@ func (s *Stream) connect() (err error) {
 			conn.Close()
 		}
 	}()
+	conn.SetDeadline(time.Now().Add(timeout))
 	req := wire.Open{Dir: s.cfg.Dir, Usage: s.cfg.Usage, Params: s.cfg.Params, PeriodHint: s.cfg.PeriodHint}
 	if _, err := conn.Write(wire.AppendOpen(nil, req)); err != nil {
 		return fmt.Errorf("audioshim: send open: %w", err)
@@ -151,6 +163,7 @@ func (s *Stream) connect() (err error) {
 		return fmt.Errorf("audioshim: %w", err)
 	}
 	files[0].Close()
+	conn.SetDeadline(time.Time{})
 	gone := new(atomic.Bool)
 	efd := files[1]
 	go watch(conn, efd, gone)
@@ -200,7 +213,7 @@ func (s *Stream) tryReconnect() {
 		return
 	}
 	s.lastTry = time.Now()
-	if s.connect() == nil {
+	if s.connect(reconnectTimeout) == nil {
 		s.reconnect.Add(1)
 	}
 }

@@ -113,3 +113,17 @@ func TestHostileServerReplies(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenGivesUpOnASilentServer: a socket that accepts (the kernel's
+// backlog) but never answers makes Open fail, not hang.
+func TestOpenGivesUpOnASilentServer(t *testing.T) {
+	path := filepath.Join(testutil.RuntimeDir(t), "audio")
+	l, err := unixsock.Listen(unixsock.SeqPacket, path, unixsock.ListenOptions{UID: -1, GID: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if _, err := Open(Config{Path: path, Usage: wire.UsageMedia, Params: params}); err == nil {
+		t.Fatal("opened a stream on a server that never answered")
+	}
+}

@@ -1,0 +1,177 @@
+package audioshim
+
+import (
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"droidplex/audioproxy/wire"
+	"droidplex/internal/linux"
+	"droidplex/internal/testutil"
+	"droidplex/internal/unixsock"
+)
+
+// clockServer is a fake audioproxyd with one stream that consumes a period
+// every 5 ms, as a device would, and pokes a waiting writer, but publishes
+// consumed_ns as lie(the true time); with beyond, once the ring has been
+// full it claims to have read past the writes.
+type clockServer struct {
+	path string
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+func startClockServer(t *testing.T, lie func(now int64) int64, beyond bool) *clockServer {
+	t.Helper()
+	g := wire.Geometry{Capacity: 960, Params: params, Period: 240}
+	size := (g.Size() + os.Getpagesize() - 1) &^ (os.Getpagesize() - 1)
+	mf, err := linux.MemfdCreate("ring", unix.MFD_CLOEXEC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { mf.Close() })
+	if err := linux.Ftruncate(mf, int64(size)); err != nil {
+		t.Fatal(err)
+	}
+	mem, err := linux.Mmap(mf, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { linux.Munmap(mem) })
+	ring, err := wire.Init(mem, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ef, err := linux.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ef.Close() })
+	cs := &clockServer{path: filepath.Join(testutil.RuntimeDir(t), "audio"), stop: make(chan struct{})}
+	l, err := unixsock.Listen(unixsock.SeqPacket, cs.path, unixsock.ListenOptions{UID: -1, GID: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conns := make(chan *net.UnixConn, 1)
+	cs.wg.Go(func() {
+		c, err := l.AcceptUnix()
+		if err != nil {
+			return
+		}
+		c.Read(make([]byte, 64))
+		unixsock.SendFds(c, wire.AppendOpened(nil, wire.Opened{ID: 1, Geometry: g, Size: uint32(size)}), mf, ef)
+		conns <- c
+	})
+	cs.wg.Go(func() { // the device
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		var pos uint64
+		for {
+			select {
+			case <-cs.stop:
+				return
+			case <-tick.C:
+			}
+			avail := ring.WritePos() - pos
+			pos += min(avail, uint64(g.Period))
+			if beyond && ring.WritePos() >= uint64(g.Capacity) {
+				pos = ring.WritePos() + 5000 // reading frames never written
+			}
+			ring.SetReadPos(pos)
+			ring.SetConsumed(pos, lie(linux.MonotonicNs()))
+			if ring.Flags()&wire.FlagWaiting != 0 && uint64(g.Capacity)-(ring.WritePos()-pos) >= uint64(ring.WakeFrames()) {
+				ring.ClearFlags(wire.FlagWaiting)
+				linux.EventfdWrite(int(ef.Fd()), 1)
+			}
+		}
+	})
+	t.Cleanup(func() {
+		close(cs.stop)
+		l.Close()
+		select {
+		case c := <-conns:
+			c.Close()
+		default:
+		}
+		cs.wg.Wait()
+	})
+	return cs
+}
+
+// TestPacingSurvivesALyingClock: a server that consumes honestly but lies
+// about when: the writer never sleeps on a clock that cannot be right (it
+// waits for the server's wake-up instead), never blocks a write for long,
+// and the stream stays up. An honest clock is slept on.
+func TestPacingSurvivesALyingClock(t *testing.T) {
+	const ms = int64(time.Millisecond)
+	for _, c := range []struct {
+		name  string
+		lie   func(int64) int64
+		timed bool // whether waits may be timed
+	}{
+		{"honest", func(now int64) int64 { return now }, true},
+		{"zero", func(int64) int64 { return 0 }, false},
+		{"30 ms ahead", func(now int64) int64 { return now + 30*ms }, false},
+		{"far future", func(now int64) int64 { return now + 3600_000*ms }, false},
+		{"far past", func(now int64) int64 { return now - 3600_000*ms }, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cs := startClockServer(t, c.lie, false)
+			st, err := Open(Config{Path: cs.path, Usage: wire.UsageMedia, Params: params, PeriodHint: 240})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			buf := make([]byte, 240*4)
+			var longest time.Duration
+			for range 60 {
+				t0 := time.Now()
+				if _, err := st.Write(buf); err != nil {
+					t.Fatal(err)
+				}
+				longest = max(longest, time.Since(t0))
+			}
+			timed, poked := st.Waits()
+			t.Logf("waits: %d timed, %d poked; longest write %v", timed, poked, longest)
+			if st.Reconnects() != 0 || !st.Connected() {
+				t.Fatalf("the stream dropped (%d reconnects)", st.Reconnects())
+			}
+			if c.timed && timed == 0 {
+				t.Fatal("an honest clock was never slept on")
+			}
+			if !c.timed && timed != 0 {
+				t.Fatalf("slept %d times on a clock that cannot be right", timed)
+			}
+			if longest > time.Second { // a hang detector, not a timing claim: a write lasts about 5 ms
+				t.Fatalf("a write blocked for %v", longest)
+			}
+		})
+	}
+}
+
+// TestReadPositionBeyondTheWritesDisconnects: a server that claims to have
+// read frames never written is given up (as the C shim does), not waited on
+// for ever while it keeps poking; and the reconnection that follows, to a
+// socket nobody answers any more, does not stall the writes either.
+func TestReadPositionBeyondTheWritesDisconnects(t *testing.T) {
+	cs := startClockServer(t, func(now int64) int64 { return now }, true)
+	st, err := Open(Config{Path: cs.path, Usage: wire.UsageMedia, Params: params, PeriodHint: 240, Reconnect: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	buf := make([]byte, 240*4)
+	for range 40 { // 200 ms of audio: the ring fills after 4 writes
+		if _, err := st.Write(buf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st.Connected() {
+		t.Fatal("still connected to a server that read past the writes")
+	}
+}
