@@ -13,7 +13,7 @@ BENCHTIME ?= 1s
 RACE_PKGS := ./container/events/... ./container/api/... ./container/client/... ./rilproxy/... \
              ./audioproxy/ ./inputproxy/
 APT_PKGS  := gcc libc6-dev pkg-config lxc lxc-dev busybox-static pulseaudio pulseaudio-utils \
-             sox libsox-fmt-all ofono dbus qemu-system-x86 cpio
+             sox libsox-fmt-all ofono dbus qemu-system-x86 cpio python3
 STATICCHECK_VERSION := v0.8.2
 export PATH := $(PATH):$(shell $(GO) env GOPATH)/bin
 

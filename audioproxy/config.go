@@ -27,7 +27,7 @@ import (
 //	ring_periods = 4                          # a stream buffers this many periods (or its own period hint)
 //	max_streams  = 16                         # per container
 //	socket_mode  = 0o666                      # of the per-container sockets
-//	realtime     = false                      # SCHED_FIFO device thread (needs CAP_SYS_NICE)
+//	realtime     = false                      # SCHED_FIFO device thread (needs CAP_SYS_NICE: null/wav refuse to start without it)
 //	droidplexd   = "/run/droidplex/droidplexd.sock"  # events for the audio policy; "none": no control plane
 //	capture      = "none"                     # microphone: none | tone:FREQ | pulse[:SOURCE] (open only while a stream may hear it)
 //	foreground   = ""                         # who has the microphone until droidplexd says (default: nobody)

@@ -11,10 +11,15 @@ import (
 // it (a poke costs the device thread a system call and a cross-CPU wake-up
 // per stream and period).
 //
-// It is checked with the machine's Ps and with one (where every sleep,
-// the device's and the writer's, goes through the runtime).
+// It is checked with the machine's Ps, with one (where every sleep, the
+// device's and the writer's, goes through the runtime) and with four (where
+// both sleep in the kernel, holding their Ps).
 func TestSteadyWriterPacesByDeviceClock(t *testing.T) {
 	t.Run("all Ps", steadyWriter)
+	t.Run("four Ps", func(t *testing.T) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+		steadyWriter(t)
+	})
 	t.Run("one P", func(t *testing.T) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 		steadyWriter(t)

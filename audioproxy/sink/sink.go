@@ -101,21 +101,36 @@ func (c *clock) Start(render func([]byte, int)) error {
 // run is the period thread. started receives nil once it runs (or why it
 // could not), done the reason it ended.
 func (c *clock) run(render func([]byte, int), stop *atomic.Bool, started, done chan<- error) {
-	if c.cfg.Realtime {
-		// The thread is the device's: never unlocked, it exits with the
-		// loop, so its realtime priority never reaches another goroutine.
-		// (Unlocked, the goroutine may move between threads when the
-		// runtime preempts it, which costs nothing; locked, a preemption
-		// hands the thread over through the scheduler, so only a realtime
-		// thread is worth locking.)
-		runtime.LockOSThread()
-		if err := linux.SetThreadFIFO(RealtimePriority); err != nil {
-			started <- fmt.Errorf("realtime period thread: %w", err)
-			done <- nil
-			return
-		}
+	if !c.cfg.Realtime {
+		started <- nil
+		done <- c.loop(render, stop, linux.SleepUntil)
+		return
+	}
+	// The thread is the device's while the loop runs. When it ends, the
+	// thread goes back to SCHED_NORMAL before it is unlocked (and before
+	// Stop returns), so its priority never reaches another goroutine; if
+	// that fails it stays locked and the runtime retires it with this
+	// goroutine. (Only a realtime thread is locked: unlocked, the goroutine
+	// may move between threads when the runtime preempts it, which costs
+	// nothing; locked, that goes through the scheduler.)
+	runtime.LockOSThread()
+	if err := linux.SetThreadFIFO(RealtimePriority); err != nil {
+		runtime.UnlockOSThread() // unchanged: an ordinary thread
+		started <- fmt.Errorf("realtime period thread: %w", err)
+		done <- nil
+		return
 	}
 	started <- nil
+	err := c.loop(render, stop, linux.SleepUntilInSyscall) // never yields to ordinary threads
+	if linux.SetThreadNormal() == nil {
+		runtime.UnlockOSThread()
+	}
+	done <- err
+}
+
+// loop renders a period, hands it to out and sleeps until the next one,
+// until stop is set or out fails.
+func (c *clock) loop(render func([]byte, int), stop *atomic.Bool, sleep func(int64)) error {
 	period := int64(c.cfg.PeriodDuration())
 	buf := make([]byte, int(c.cfg.Period)*c.cfg.FrameBytes())
 	next := linux.MonotonicNs()
@@ -123,19 +138,20 @@ func (c *clock) run(render func([]byte, int), stop *atomic.Bool, started, done c
 		render(buf, int(c.cfg.Period))
 		if c.out != nil {
 			if err := c.out(buf); err != nil {
-				done <- err
-				return
+				return err
 			}
 		}
 		next += period
-		if now := linux.MonotonicNs(); next < now-10*period { // stalled (suspended, overloaded): do not burst to catch up
-			next = now
+		if now := linux.MonotonicNs(); next < now-10*period {
+			// Stalled (suspended, overloaded): do not burst to catch up,
+			// and sleep a period even so, so that an overloaded realtime
+			// thread still leaves the CPU to others.
+			next = now + period
 		}
 		if stop.Load() {
-			done <- nil
-			return
+			return nil
 		}
-		linux.SleepUntil(next)
+		sleep(next)
 	}
 }
 

@@ -3,8 +3,10 @@ package sink
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -140,25 +142,35 @@ func TestNullSinkRealtimeThread(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	policy := make(chan int, 1)
+	type seen struct {
+		policy, tid int
+		reset       bool
+	}
+	got := make(chan seen, 1)
 	if err := s.Start(func([]byte, int) {
-		p, _ := linux.ThreadPolicy()
+		p, reset, _ := linux.ThreadPolicy()
 		select {
-		case policy <- p:
+		case got <- seen{p, linux.Gettid(), reset}:
 		default:
 		}
 	}); err != nil {
 		t.Fatal(err)
 	}
-	got := <-policy
+	th := <-got
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if got != unix.SCHED_FIFO {
-		t.Fatalf("render ran with policy %d, want SCHED_FIFO", got)
+	if th.policy != unix.SCHED_FIFO || !th.reset {
+		t.Fatalf("render ran with policy %d, reset on fork %v; want SCHED_FIFO with reset on fork", th.policy, th.reset)
 	}
-	// the realtime thread ended with the sink: this goroutine is ordinary
-	if p, _ := linux.ThreadPolicy(); p != unix.SCHED_NORMAL {
-		t.Fatalf("a test goroutine runs with policy %d", p)
+	// The thread is an ordinary one again once the sink has stopped, so no
+	// goroutine can inherit its priority.
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/self/task/%d/stat", th.tid))
+	if err != nil {
+		return // the thread has exited: nothing to inherit either
+	}
+	f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+2:]))
+	if policy := f[38]; policy != "0" { // field 41, policy; the first here is field 3
+		t.Fatalf("the sink's thread %d still has policy %s after Close", th.tid, policy)
 	}
 }

@@ -46,7 +46,7 @@ Flags:
 	fs.Float64Var(&cfg.PeriodMs, "period-ms", cfg.PeriodMs, "device period (ms)")
 	fs.IntVar(&cfg.RingPeriods, "ring-periods", cfg.RingPeriods, "periods a stream's ring buffers")
 	fs.IntVar(&cfg.MaxStreams, "max-streams", cfg.MaxStreams, "streams per container")
-	fs.BoolVar(&cfg.Realtime, "realtime", cfg.Realtime, "SCHED_FIFO device thread (needs CAP_SYS_NICE)")
+	fs.BoolVar(&cfg.Realtime, "realtime", cfg.Realtime, "SCHED_FIFO device thread (needs CAP_SYS_NICE; without it the null and WAV devices refuse to start, malgo devices run at normal priority)")
 	fs.StringVar(&cfg.Droidplexd, "droidplexd", cfg.Droidplexd, "droidplexd socket for foreground and call-state events (none: do without)")
 	fs.StringVar(&cfg.Capture, "capture", cfg.Capture, "capture device (microphone): none | tone:FREQ | pulse[:SOURCE]")
 	fs.StringVar(&cfg.Foreground, "foreground", cfg.Foreground, "foreground container until droidplexd says otherwise")

@@ -45,6 +45,25 @@ func SleepUntil(ns int64) {
 	}
 }
 
+// SleepUntilInSyscall sleeps until CLOCK_MONOTONIC reaches ns in an
+// ordinary blocking system call: the runtime may give the goroutine's P to
+// another thread meanwhile, and sends it no preemption signal, so the
+// thread wakes only at its deadline and never yields to the scheduler on
+// the way. Dearer per wake than SleepUntil (the runtime's syscall
+// bookkeeping: 30-37 against 18-23 ms/s for audioproxyd at 8 streams), but
+// right for a locked real-time thread, which SleepUntil's yields would hand
+// over to ordinary threads about fifty times a second.
+func SleepUntilInSyscall(ns int64) {
+	ts := unix.NsecToTimespec(ns)
+	for {
+		_, _, e := unix.Syscall6(unix.SYS_CLOCK_NANOSLEEP, unix.CLOCK_MONOTONIC, unix.TIMER_ABSTIME,
+			uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
+		if e != unix.EINTR {
+			return
+		}
+	}
+}
+
 // rawSleepers counts the goroutines in SleepUntil's raw sleep (each holds
 // a P).
 var rawSleepers atomic.Int32
@@ -59,12 +78,23 @@ func SetThreadFIFO(prio int) error {
 	return wrap("sched_setattr SCHED_FIFO", retry(func() error { return unix.SchedSetAttr(0, &attr, 0) }))
 }
 
+// SetThreadNormal makes the calling thread SCHED_NORMAL (nice 0) again.
+// Lowering a thread's policy needs no privilege.
+func SetThreadNormal() error {
+	attr := unix.SchedAttr{Size: unix.SizeofSchedAttr, Policy: unix.SCHED_NORMAL}
+	return wrap("sched_setattr SCHED_NORMAL", retry(func() error { return unix.SchedSetAttr(0, &attr, 0) }))
+}
+
 // ThreadPolicy returns the scheduling policy of the calling thread
-// (unix.SCHED_NORMAL, unix.SCHED_FIFO, ...).
-func ThreadPolicy() (int, error) {
+// (unix.SCHED_NORMAL, unix.SCHED_FIFO, ...) and whether it has
+// SCHED_RESET_ON_FORK.
+func ThreadPolicy() (policy int, resetOnFork bool, err error) {
 	attr, err := unix.SchedGetAttr(0, 0)
 	if err != nil {
-		return 0, wrap("sched_getattr", err)
+		return 0, false, wrap("sched_getattr", err)
 	}
-	return int(attr.Policy), nil
+	return int(attr.Policy), attr.Flags&unix.SCHED_FLAG_RESET_ON_FORK != 0, nil
 }
+
+// Gettid returns the calling thread's id.
+func Gettid() int { return unix.Gettid() }

@@ -35,7 +35,10 @@ func TestSleepUntilLetsTheGCStopTheWorld(t *testing.T) {
 	wake := MonotonicNs() + 1_000_000_000
 	done := make(chan struct{})
 	go func() { SleepUntil(wake); close(done) }()
-	SleepUntil(MonotonicNs() + 20_000_000) // the sleeper is in the kernel by now
+	for rawSleepers.Load() == 0 { // until the sleeper holds its P in the kernel
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(10 * time.Millisecond) // and is past the counter, in the call
 	runtime.GC()
 	if now := MonotonicNs(); now >= wake {
 		t.Fatalf("the collection waited for the sleeper (finished %d ms after its wake time)", (now-wake)/1e6)
