@@ -43,6 +43,7 @@ func main() {
 	clientKind := flag.String("client", "c", "audioproxy: c (dpxplay, on the C HAL shim's stream code, as AudioFlinger's HAL is) | go (the Go shim)")
 	realtime := flag.Bool("realtime", false, "audioproxy: audioproxyd --realtime (SCHED_FIFO device thread)")
 	flag.Parse()
+	lats, counts := ints(*latencies), ints(*streams) // exits on a bad number, before anything is made
 
 	dir, err := os.MkdirTemp("/tmp", "audiobench-")
 	if err != nil {
@@ -51,6 +52,7 @@ func main() {
 	defer os.RemoveAll(dir)
 	b := &bench{dir: dir, dur: *dur, settle: *settle, ring: *ring, nice: *nice, write: *write, client: *clientKind, realtime: *realtime}
 	if err := b.prepare(strings.Split(*systems, ",")); err != nil {
+		os.RemoveAll(dir)
 		fatal(err)
 	}
 	if *load > 0 {
@@ -59,12 +61,13 @@ func main() {
 	}
 	fmt.Printf("| latency | streams | system | daemon CPU ms/s | clients CPU ms/s | total ms/s | daemon RSS MB | underruns |\n")
 	fmt.Printf("|---|---|---|---|---|---|---|---|\n")
-	for _, l := range ints(*latencies) {
-		for _, n := range ints(*streams) {
+	for _, l := range lats {
+		for _, n := range counts {
 			for _, sys := range strings.Split(*systems, ",") {
 				r, err := b.run(sys, n, l)
 				if err != nil {
-					fmt.Printf("| %d ms | %d | %s | failed: %v | | | | |\n", l, n, sys, err)
+					fmt.Printf("| %d ms | %d | %s | failed (see stderr) | | | | |\n", l, n, sys)
+					fmt.Fprintf(os.Stderr, "audiobench: %s, %d streams at %d ms: %v\n", sys, n, l, err)
 					continue
 				}
 				u := "-"
@@ -138,15 +141,18 @@ func (b *bench) prepare(systems []string) error {
 	}
 	switch b.client {
 	case "c":
+		// Built here, with the HAL's own flags (-O2), so a stale or
+		// differently built binary cannot skew the clients' CPU.
 		top, err := moduleRoot()
 		if err != nil {
 			return err
 		}
-		c := exec.Command("make", "-s", "-C", filepath.Join(top, "hal-shims/audio/c"), "build/dpxplay")
+		out := filepath.Join(b.dir, "cbuild")
+		c := exec.Command("make", "-s", "-C", filepath.Join(top, "hal-shims/audio/c"), "B="+out, "CFLAGS=-O2", filepath.Join(out, "dpxplay"))
 		if out, err := c.CombinedOutput(); err != nil {
 			return fmt.Errorf("build dpxplay: %v\n%s", err, out)
 		}
-		b.dpxplay = filepath.Join(top, "hal-shims/audio/c/build/dpxplay")
+		b.dpxplay = filepath.Join(out, "dpxplay")
 	case "go":
 	default:
 		return fmt.Errorf("-client %q: want c or go", b.client)

@@ -29,7 +29,6 @@ type result struct {
 type procs struct{ cmds []*exec.Cmd }
 
 func (p *procs) start(c *exec.Cmd) error {
-	c.Stdout, c.Stderr = nil, nil
 	if err := c.Start(); err != nil {
 		return fmt.Errorf("%s: %w", c.Path, err)
 	}
@@ -150,7 +149,14 @@ func (b *bench) runAudioproxy(p *procs, n, latencyMs int) (result, error) {
 	if b.realtime {
 		d.Args = append(d.Args, "--realtime")
 	}
-	d, err := p.startNice(d, b.nice)
+	logPath := filepath.Join(b.dir, "audioproxyd.log")
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return result{}, err
+	}
+	defer logf.Close()
+	d.Stderr = logf
+	d, err = p.startNice(d, b.nice)
 	if err != nil {
 		return result{}, err
 	}
@@ -159,7 +165,8 @@ func (b *bench) runAudioproxy(p *procs, n, latencyMs int) (result, error) {
 	var st wire.Status
 	for i := 0; ctlhttp.Do(bgctx, hc, "GET", "/v1/status", nil, &st) != nil; i++ {
 		if i > 200 {
-			return result{}, fmt.Errorf("audioproxyd did not start")
+			log, _ := os.ReadFile(logPath)
+			return result{}, fmt.Errorf("audioproxyd did not start:\n%s", log)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -181,11 +188,21 @@ func (b *bench) runAudioproxy(p *procs, n, latencyMs int) (result, error) {
 		clients = append(clients, c)
 	}
 	r := b.measure([]int{d.Process.Pid}, clients)
-	if err := ctlhttp.Do(bgctx, hc, "GET", "/v1/status", nil, &st); err == nil {
-		r.underruns = 0
-		for _, c := range st.Containers {
-			r.underruns += int(c.Underruns)
-		}
+	// The figures count only if every client was streaming: a client that
+	// could not open its stream (a refusal, a wrong socket) paces itself on
+	// its own clock and would make audioproxy look cheaper than it is.
+	if err := ctlhttp.Do(bgctx, hc, "GET", "/v1/status", nil, &st); err != nil {
+		return result{}, fmt.Errorf("status after the run: %w", err)
+	}
+	open := 0
+	r.underruns = 0
+	for _, c := range st.Containers {
+		open += len(c.Streams)
+		r.underruns += int(c.Underruns)
+	}
+	if open != n {
+		log, _ := os.ReadFile(logPath)
+		return result{}, fmt.Errorf("%d of %d streams open at the end of the run; audioproxyd's log ends:\n%s", open, n, log[max(0, len(log)-1500):])
 	}
 	return r, nil
 }
