@@ -47,7 +47,7 @@ func (a *API) Status() wire.Status {
 	d := a.eng.dev
 	st := wire.Status{
 		Device:      wire.DeviceStatus{Name: a.device, Rate: d.Rate, Channels: d.Channels, Format: d.Format.String(), Period: d.Period},
-		FramesMixed: a.eng.FramesMixed(), Callbacks: a.eng.Callbacks(),
+		FramesMixed: a.eng.FramesMixed(), Callbacks: a.eng.Callbacks(), DeviceLate: a.eng.Late(),
 		Containers: []wire.ContainerStatus{},
 	}
 	for _, c := range a.eng.Containers() {

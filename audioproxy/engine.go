@@ -41,6 +41,9 @@ type Engine struct {
 	epoch atomic.Uint64
 	mixed atomic.Uint64
 	calls atomic.Uint64
+	late  atomic.Uint64 // callbacks that came over two spans after the previous one
+	// Written by the callback only (one device thread at a time).
+	lastCall, lastSpan int64
 	// waking marks the stream whose peer the callback is waking right now.
 	waking wakeMarker
 	t0     time.Time
@@ -221,6 +224,12 @@ func (e *Engine) Streams(c *Container) []*Stream {
 // FramesMixed returns the number of device frames produced so far.
 func (e *Engine) FramesMixed() uint64 { return e.mixed.Load() }
 
+// Late returns how many callbacks came more than twice the previous
+// callback's span (at least a period) after it: the device, or the whole
+// machine, stalled, and the device then catches up in a burst that can
+// empty rings faster than any client refills them.
+func (e *Engine) Late() uint64 { return e.late.Load() }
+
 // Callbacks returns the number of Process calls so far.
 func (e *Engine) Callbacks() uint64 { return e.calls.Load() }
 
@@ -236,6 +245,12 @@ func (e *Engine) Process(out []byte, frames int) {
 	t := e.table.Load()
 	fb := e.dev.FrameBytes()
 	frames = min(frames, len(out)/fb)
+	now := e.Monotonic()
+	if e.lastCall != 0 && now-e.lastCall > 2*e.lastSpan {
+		e.late.Add(1)
+	}
+	e.lastCall = now
+	e.lastSpan = int64(max(uint32(frames), e.dev.Period)) * int64(time.Second) / int64(e.dev.Rate)
 	for frames > 0 {
 		n := min(frames, maxChunk)
 		e.mixChunk(t, out[:n*fb], n)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"testing"
+	"time"
 
 	"droidplex/audioproxy/audioproxytest"
 	"droidplex/audioproxy/mix"
@@ -269,5 +270,26 @@ func TestWakeFramesThreshold(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A callback more than two periods after the previous one counts as a late
+// device; back-to-back callbacks do not.
+func TestEngineCountsLateCallbacks(t *testing.T) {
+	dev := Device{Params: testDev.Params, Period: 4000} // 83 ms periods
+	e, err := NewEngine(dev, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]byte, int(dev.Period)*dev.FrameBytes())
+	e.Process(out, int(dev.Period))
+	e.Process(out, int(dev.Period))
+	if e.Late() != 0 {
+		t.Fatalf("back-to-back callbacks counted late: %d", e.Late())
+	}
+	time.Sleep(250 * time.Millisecond)
+	e.Process(out, int(dev.Period))
+	if e.Late() != 1 {
+		t.Fatalf("a callback 2.5 periods late counted %d times", e.Late())
 	}
 }

@@ -19,14 +19,15 @@ func (e *Engine) latency(s *Stream) time.Duration {
 // collector reads the engine's counters at scrape time; the mix path pays
 // nothing for metrics.
 type collector struct {
-	eng                                   *Engine
-	streams, underruns, mixed, calls, lat *prometheus.Desc
+	eng                                         *Engine
+	streams, underruns, mixed, calls, lat, late *prometheus.Desc
 }
 
 func newCollector(e *Engine) *collector {
 	return &collector{
 		eng:       e,
 		streams:   prometheus.NewDesc("audioproxy_streams", "Open streams.", []string{"container"}, nil),
+		late:      prometheus.NewDesc("audioproxy_device_late_total", "Device callbacks that came more than twice the previous one's span after it (a stalled device or machine).", nil, nil),
 		underruns: prometheus.NewDesc("audioproxy_underruns_total", "Device periods in which a playing stream had too little data.", []string{"container"}, nil),
 		mixed:     prometheus.NewDesc("audioproxy_frames_mixed_total", "Frames the mixer has produced for the device.", nil, nil),
 		calls:     prometheus.NewDesc("audioproxy_device_callbacks_total", "Device callbacks served.", nil, nil),
@@ -35,7 +36,7 @@ func newCollector(e *Engine) *collector {
 }
 
 func (c *collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.streams, c.underruns, c.mixed, c.calls, c.lat} {
+	for _, d := range []*prometheus.Desc{c.streams, c.underruns, c.mixed, c.calls, c.lat, c.late} {
 		ch <- d
 	}
 }
@@ -43,6 +44,7 @@ func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.mixed, prometheus.CounterValue, float64(c.eng.FramesMixed()))
 	ch <- prometheus.MustNewConstMetric(c.calls, prometheus.CounterValue, float64(c.eng.Callbacks()))
+	ch <- prometheus.MustNewConstMetric(c.late, prometheus.CounterValue, float64(c.eng.Late()))
 	for _, ct := range c.eng.Containers() {
 		ss := c.eng.Streams(ct)
 		under := ct.under.Load()

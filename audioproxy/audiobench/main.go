@@ -3,7 +3,9 @@
 // shim's stream code; -client go for the Go shim), PulseAudio with
 // pacat clients and native PipeWire with pw-play clients, at equal
 // latencies. It prints a Markdown table of CPU per second of audio (daemon
-// and clients), the daemon's RSS and audioproxyd's underruns.
+// and clients), the daemon's RSS and audioproxyd's underruns, with the
+// device callbacks that came late (more than two periods after the one
+// before: the machine stalled, and the device caught up in a burst).
 //
 //	go run ./audioproxy/audiobench -streams 2,8,32 -latency 10,20 -dur 10s
 //
@@ -72,7 +74,7 @@ func main() {
 				}
 				u := "-"
 				if r.underruns >= 0 {
-					u = strconv.Itoa(r.underruns)
+					u = fmt.Sprintf("%d (device late %d)", r.underruns, r.late)
 				}
 				fmt.Printf("| %d ms | %d | %s | %.1f | %.1f | %.1f | %.1f | %s |\n", l, n, sys, r.daemon, r.clients, r.daemon+r.clients, r.rssMB, u)
 			}

@@ -23,6 +23,7 @@ type result struct {
 	daemon, clients float64 // ms of CPU per second of audio
 	rssMB           float64
 	underruns       int
+	late            uint64 // audioproxy: device callbacks that came late (a stall)
 }
 
 // procs is a set of processes started for one case.
@@ -195,7 +196,7 @@ func (b *bench) runAudioproxy(p *procs, n, latencyMs int) (result, error) {
 		return result{}, fmt.Errorf("status after the run: %w", err)
 	}
 	open := 0
-	r.underruns = 0
+	r.underruns, r.late = 0, st.DeviceLate
 	for _, c := range st.Containers {
 		open += len(c.Streams)
 		r.underruns += int(c.Underruns)

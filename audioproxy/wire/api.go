@@ -21,10 +21,13 @@ const DefaultAPISocket = "/run/droidplex/audioproxyd.sock"
 
 // Status is the server's state.
 type Status struct {
-	Device      DeviceStatus      `json:"device"`
-	FramesMixed uint64            `json:"frames_mixed"`
-	Callbacks   uint64            `json:"callbacks"`
-	Containers  []ContainerStatus `json:"containers"`
+	Device      DeviceStatus `json:"device"`
+	FramesMixed uint64       `json:"frames_mixed"`
+	Callbacks   uint64       `json:"callbacks"`
+	// DeviceLate counts callbacks that came more than twice the previous
+	// callback's span after it (the device or the machine stalled).
+	DeviceLate uint64            `json:"device_late"`
+	Containers []ContainerStatus `json:"containers"`
 }
 
 // DeviceStatus is the output device's format.
