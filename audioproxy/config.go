@@ -54,8 +54,9 @@ type Config struct {
 	PeerCheck   string             `toml:"peer_check"`
 
 	// OpenDevice opens device names other than null and wav:PATH (the daemon
-	// sets it to open malgo devices). Not read from the file.
-	OpenDevice func(name string, c sink.Config, realtime bool) (sink.Sink, error) `toml:"-"`
+	// sets it to open malgo devices), in format c (c.Realtime: a SCHED_FIFO
+	// callback thread). Not read from the file.
+	OpenDevice func(name string, c sink.Config) (sink.Sink, error) `toml:"-"`
 	// OpenCapture opens capture device names other than none and tone:FREQ.
 	// Not read from the file.
 	OpenCapture func(name string, c sink.Config) (Source, error) `toml:"-"`
@@ -151,7 +152,7 @@ func (c Config) openSink(sc sink.Config) (sink.Sink, error) {
 	case strings.HasPrefix(c.Device, "wav:"):
 		return sink.NewWAV(strings.TrimPrefix(c.Device, "wav:"), sc)
 	case c.OpenDevice != nil:
-		return c.OpenDevice(c.Device, sc, c.Realtime)
+		return c.OpenDevice(c.Device, sc)
 	}
 	return nil, fmt.Errorf("device %q: unknown (want null, wav:PATH or a sound device)", c.Device)
 }

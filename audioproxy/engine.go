@@ -253,14 +253,15 @@ func (e *Engine) Process(out []byte, frames int) {
 	e.lastSpan = int64(max(uint32(frames), e.dev.Period)) * int64(time.Second) / int64(e.dev.Rate)
 	for frames > 0 {
 		n := min(frames, maxChunk)
-		e.mixChunk(t, out[:n*fb], n)
+		e.mixChunk(t, out[:n*fb], n, now)
 		out, frames = out[n*fb:], frames-n
 	}
 	e.epoch.Add(1)
 }
 
-func (e *Engine) mixChunk(t *table, out []byte, n int) {
-	now := e.Monotonic()
+// mixChunk mixes n frames of one callback; now is the callback's time,
+// which every stream's consumed_ns gets (the clock the shims pace by).
+func (e *Engine) mixChunk(t *table, out []byte, n int, now int64) {
 	acc := e.acc[:n*e.ch]
 	clear(acc)
 	capt := e.pol.captured(n)

@@ -118,7 +118,7 @@ func startRig(t *testing.T, maxStreams int) (*rig, func() []int16) {
 	cfg.Device = "pulseaudio"
 	cfg.MaxStreams = maxStreams
 	cfg.RingPeriods = 32 // 160 ms: the device is PulseAudio, whose callbacks come in bursts, on a shared machine
-	cfg.OpenDevice = func(name string, c sink.Config, rt bool) (sink.Sink, error) {
+	cfg.OpenDevice = func(name string, c sink.Config) (sink.Sink, error) {
 		return malgosink.New(name, c, malgosink.Options{StreamName: "audioproxy-e2e"})
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -22,8 +22,8 @@ import (
 type Config struct {
 	wire.Params
 	Period uint32
-	// Realtime runs the period thread of the null and WAV sinks SCHED_FIFO
-	// (needs CAP_SYS_NICE); a malgo device has its own option.
+	// Realtime runs the device's callback thread SCHED_FIFO (needs
+	// CAP_SYS_NICE): the null and WAV sinks' period thread, or malgo's.
 	Realtime bool
 }
 

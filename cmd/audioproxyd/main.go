@@ -55,14 +55,14 @@ Flags:
 		cfg, err = audioproxy.LoadConfig(p)
 		return err
 	})
-	cfg.OpenDevice = func(name string, c sink.Config, rt bool) (sink.Sink, error) {
+	cfg.OpenDevice = func(name string, c sink.Config) (sink.Sink, error) {
 		switch name {
 		case "pulse":
 			name = "pulseaudio"
 		case "malgo-null":
 			name = "null"
 		}
-		return malgosink.New(name, c, malgosink.Options{Realtime: rt, Log: func(m string) { log.Debug("miniaudio", "msg", strings.TrimSpace(m)) }})
+		return malgosink.New(name, c, malgosink.Options{Log: func(m string) { log.Debug("miniaudio", "msg", strings.TrimSpace(m)) }})
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -49,7 +49,7 @@ func (s *Stream) Write(p []byte) (int, error) {
 			// slack when woken.
 			want := uint32(min(frames, int(g.Capacity/2), int(g.Capacity)))
 			deadline := start + framesNs(g.Rate, uint32(total/s.fb)+2*g.Period)
-			if s.paceByClock(r, g, 0, want, deadline) {
+			if s.paceByClock(r, g, want, deadline) {
 				continue
 			}
 			if s.gone.Load() {

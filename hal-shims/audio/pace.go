@@ -55,18 +55,18 @@ func roomAt(nowNs, lastNs int64, free, want, period, rate uint32, deadlineNs int
 const minMarginNs = int64(200 * time.Microsecond)
 
 // paceByClock sleeps until the device should have freed want frames of
-// room (free now), without asking the server to wake us, and no later than
+// room in a full ring, without asking the server to wake us, and no later than
 // deadline. It returns true if it slept and the room is there; false if
 // there was nothing to predict from, the server hung up, or the room is
 // still missing (the caller then waits for the server's wake-up). It
 // sleeps a period at a time and looks for a hang-up in between.
-func (s *Stream) paceByClock(r *wire.Ring, g wire.Geometry, free, want uint32, deadline int64) bool {
+func (s *Stream) paceByClock(r *wire.Ring, g wire.Geometry, want uint32, deadline int64) bool {
 	_, last, ok := r.Consumed()
 	if !ok {
 		return false
 	}
 	now := linux.MonotonicNs()
-	at, ok := roomAt(now, last, free, want, g.Period, g.Rate, deadline)
+	at, ok := roomAt(now, last, 0, want, g.Period, g.Rate, deadline)
 	if !ok {
 		return false
 	}

@@ -43,13 +43,12 @@ type Device struct {
 type Options struct {
 	// StreamName names the stream in PulseAudio ("audioproxy" if empty).
 	StreamName string
-	// Realtime asks for a SCHED_FIFO callback thread (needs CAP_SYS_NICE).
-	Realtime bool
 	// Log receives miniaudio's messages; nil drops them.
 	Log func(string)
 }
 
-// New opens the named backend for cfg.
+// New opens the named backend for cfg (cfg.Realtime asks miniaudio for a
+// real-time callback thread; it falls back to a normal one if refused).
 func New(backend string, cfg sink.Config, opt Options) (*Device, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("malgo sink: %w", err)
@@ -59,7 +58,7 @@ func New(backend string, cfg sink.Config, opt Options) (*Device, error) {
 		return nil, fmt.Errorf("malgo sink: unknown backend %q (want pulseaudio, alsa, aaudio, opensl or null)", backend)
 	}
 	cc := malgo.ContextConfig{}
-	if opt.Realtime {
+	if cfg.Realtime {
 		cc.ThreadPriority = malgo.ThreadPriorityRealtime
 	}
 	logf := opt.Log
