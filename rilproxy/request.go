@@ -2,7 +2,6 @@ package rilproxy
 
 import (
 	"net"
-	"slices"
 	"time"
 
 	"droidplex/rilproxy/parcel"
@@ -76,15 +75,16 @@ func (m *Mux) request(s *session, body []byte) {
 		}
 	case policy.CallScoped:
 		m.mu.Lock()
-		before := m.calls.Owners(nil)
-		ok := m.calls.Authorize(s.name, req.ID, p)
-		if ok && req.ID == parcel.ReqAnswer { // ring-all: the call stops ringing elsewhere
-			after := m.calls.Owners(nil)
-			for _, n := range before {
-				if !slices.Contains(after, n) {
-					m.sendTo([]string{n}, callStateChanged)
-				}
+		var ok bool
+		if req.ID == parcel.ReqAnswer { // ring-all: the call stops ringing elsewhere
+			var lost []policy.CallEvent
+			lost, ok = m.calls.Answer(s.name)
+			for _, e := range lost {
+				m.publishLocked(e)
+				m.sendTo([]string{e.Container}, callStateChanged)
 			}
+		} else {
+			ok = m.calls.Authorize(s.name, req.ID, p)
 		}
 		m.mu.Unlock()
 		if !ok {

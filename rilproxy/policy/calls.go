@@ -205,16 +205,31 @@ func (t *Calls) Authorize(container string, id parcel.ReqID, p parcel.Payload) b
 		ints, ok := p.(parcel.Ints)
 		return ok && len(ints) > 0 && t.Visible(container, ints[0])
 	case parcel.ReqAnswer:
-		for i := range t.calls {
-			c := &t.calls[i]
-			if (c.state == parcel.CallIncoming || c.state == parcel.CallWaiting) && c.visibleTo(container) {
-				c.owner, c.ringing = container, nil
-				return true
-			}
-		}
-		return false
+		_, ok := t.Answer(container)
+		return ok
 	}
 	return t.exclusive(container)
+}
+
+// Answer claims for container the incoming call that rings in it (with
+// ring-all the first answer wins) and returns an Ended event for each other
+// container the call stops ringing in; false when no call rings in
+// container.
+func (t *Calls) Answer(container string) ([]CallEvent, bool) {
+	for i := range t.calls {
+		c := &t.calls[i]
+		if (c.state == parcel.CallIncoming || c.state == parcel.CallWaiting) && c.visibleTo(container) {
+			var lost []CallEvent
+			for _, r := range c.recipients() {
+				if r != container {
+					lost = append(lost, CallEvent{Container: r, Index: c.index, State: Ended, MT: c.mt, Number: c.number})
+				}
+			}
+			c.owner, c.ringing = container, nil
+			return lost, true
+		}
+	}
+	return nil, false
 }
 
 // Drop forgets container (disconnected or dead) and returns the indexes of
