@@ -33,7 +33,25 @@ func (m *Mux) pollDoneLocked(list parcel.CallList) {
 	if m.pollAgain {
 		m.pollAgain = false
 		m.pollLocked()
+		if !m.polling { // the read the parked DIALs wait for cannot be sent
+			m.refuseDialsLocked()
+		}
 	}
+}
+
+// refuseDialsLocked answers every parked DIAL with an error.
+func (m *Mux) refuseDialsLocked() {
+	e := parcel.GenericFailure
+	if !m.upOK.Load() {
+		e = parcel.RadioNotAvailable
+	}
+	for _, d := range m.deferred {
+		if !d.s.gone {
+			d.s.reply(d.serial, e, nil)
+		}
+	}
+	clear(m.deferred)
+	m.deferred = m.deferred[:0]
 }
 
 // deferredDial is a DIAL the call table would refuse, waiting for a call

@@ -2,7 +2,9 @@ package rilproxy
 
 import (
 	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"droidplex/container/wire"
 	"droidplex/rilproxy/parcel"
@@ -43,5 +45,57 @@ func TestRingAllLoserHearsCallEnded(t *testing.T) {
 	want := wire.CallState{Container: "personal", Index: 1, State: wire.CallEnded, Direction: "mt", Number: "+1999"}
 	if !slices.Contains(evs, want) {
 		t.Fatalf("events after work answered: %+v; want one %+v", evs, want)
+	}
+}
+
+// A DIAL parked behind a call list re-read must be answered even when the
+// modem goes away before that re-read could be sent.
+func TestParkedDialAnsweredWhenModemLeaves(t *testing.T) {
+	var mu sync.Mutex
+	var list parcel.CallList
+	hold := false
+	modem := &rilproxytest.Modem{Handler: func(req parcel.Request) rilproxytest.Reply {
+		mu.Lock()
+		defer mu.Unlock()
+		if req.ID == parcel.ReqGetCurrentCalls {
+			return rilproxytest.Reply{Payload: list.AppendTo(nil), None: hold}
+		}
+		return rilproxytest.Reply{}
+	}}
+	r := startRig(t, Config{Timeout: time.Minute}, modem)
+	p, w := r.dial("personal"), r.dial("work")
+	wantErr(t, do(t, p, parcel.ReqDial, parcel.Dial{Address: parcel.Str("1")}.AppendTo(nil)), parcel.Success)
+	mu.Lock()
+	list = parcel.CallList{{Index: 1, State: parcel.CallActive, Number: parcel.Str("1")}}
+	mu.Unlock()
+	modem.Unsol(parcel.UnsolCallStateChanged, nil)
+	if e := nextEvent(t, r.m); e.Container != "personal" {
+		t.Fatalf("event %+v", e)
+	}
+	// a re-read that the modem never answers is in flight...
+	mu.Lock()
+	hold = true
+	mu.Unlock()
+	reads := modem.Count(parcel.ReqGetCurrentCalls)
+	modem.Unsol(parcel.UnsolCallStateChanged, nil)
+	waitFor(t, "re-read upstream", func() bool { return modem.Count(parcel.ReqGetCurrentCalls) == reads+1 })
+	// ...work's dial waits for the read after it...
+	ch := w.Send(parcel.ReqDial, parcel.Dial{Address: parcel.Str("2")}.AppendTo(nil))
+	waitFor(t, "dial parked", func() bool {
+		r.m.mu.Lock()
+		defer r.m.mu.Unlock()
+		return len(r.m.deferred) == 1
+	})
+	// ...and the modem leaves: that read can never be sent
+	r.m.wmu.Lock()
+	r.m.up.Close()
+	r.m.wmu.Unlock()
+	select {
+	case m := <-ch:
+		if m.Error == parcel.Success {
+			t.Fatal("parked dial answered SUCCESS without reaching a modem")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("parked dial never answered")
 	}
 }
