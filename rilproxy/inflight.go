@@ -38,6 +38,7 @@ const (
 type slot struct {
 	used     bool
 	gen      uint16
+	owner    int // the table's owner id
 	id       parcel.ReqID
 	serial   int32    // the client's serial
 	sess     *session // nil: the proxy's own, or the client left (reply dropped)
@@ -70,7 +71,7 @@ func (t *table) alloc() (*slot, int32) {
 		s := &t.slots[i]
 		if !s.used {
 			gen := s.gen + 1
-			*s = slot{used: true, gen: gen}
+			*s = slot{used: true, gen: gen, owner: t.owner}
 			t.n++
 			return s, packSerial(t.owner, i, gen)
 		}

@@ -133,14 +133,16 @@ func (m *Mux) fromModem(body []byte) {
 		m.callListLocked(sl.sess, sl.serial, sl.op, msg.Payload)
 		return
 	}
-	m.finishLocked(sl.id, sl.serial, sl.sess, sl.op, sl.cache, msg.Error, body)
+	m.finishLocked(sl, msg.Error, body)
 }
 
-// finishLocked completes a request: with the modem's reply body, or (body
-// nil) with error e because it timed out or the modem left.
-func (m *Mux) finishLocked(id parcel.ReqID, serial int32, sess *session, o op, ce *cacheEntry, e parcel.Errno, body []byte) {
-	if id == parcel.ReqDial && e != parcel.Success && sess != nil {
-		m.calls.DialFailed(sess.name)
+// finishLocked completes the request of slot sl: with the modem's reply
+// body, or (body nil) with error e because it timed out or the modem left.
+func (m *Mux) finishLocked(sl slot, e parcel.Errno, body []byte) {
+	id, serial, sess, o, ce := sl.id, sl.serial, sl.sess, sl.op, sl.cache
+	if id == parcel.ReqDial && e != parcel.Success && sl.owner > 0 {
+		// by the table's owner: the container may have left meanwhile
+		m.calls.DialFailed(m.cfg.Policy.Containers[sl.owner-1])
 	}
 	if o == opPoll {
 		m.pollDoneLocked(nil)

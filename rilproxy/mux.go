@@ -210,6 +210,6 @@ func (m *Mux) failLocked(now int64, e parcel.Errno) {
 	}
 	for _, sl := range expired {
 		m.log.Warn("request not answered by the modem", "request", sl.id, "answer", e)
-		m.finishLocked(sl.id, sl.serial, sl.sess, sl.op, sl.cache, e, nil)
+		m.finishLocked(sl, e, nil)
 	}
 }

@@ -99,3 +99,22 @@ func TestParkedDialAnsweredWhenModemLeaves(t *testing.T) {
 		t.Fatal("parked dial never answered")
 	}
 }
+
+// A container that leaves while its DIAL is in flight loses the call that
+// DIAL makes: it is hung up, not handed to the owner container.
+func TestDialOfLeftContainerHungUpNotHandedOver(t *testing.T) {
+	cm := newCallModem()
+	r := startRig(t, Config{}, cm.Modem) // personal is the owner
+	p, w := r.dial("personal"), r.dial("work")
+	wantErr(t, do(t, w, parcel.ReqDial, parcel.Dial{Address: parcel.Str("2")}.AppendTo(nil)), parcel.Success)
+	w.Close()
+	waitFor(t, "work detached", func() bool { return !slices.Contains(r.m.Status().Connected, "work") })
+	cm.set(parcel.Call{Index: 1, State: parcel.CallDialing, Number: parcel.Str("2")})
+	if e := nextEvent(t, r.m); e.Container != "work" {
+		t.Fatalf("the call went to %q, want the container that dialled it", e.Container)
+	}
+	waitFor(t, "hang-up upstream", func() bool { return cm.Count(parcel.ReqHangup) == 1 })
+	if l := calls(t, p); len(l) != 0 {
+		t.Fatalf("personal sees work's call: %+v", l)
+	}
+}

@@ -234,10 +234,11 @@ func (t *Calls) Answer(container string) ([]CallEvent, bool) {
 
 // Drop forgets container (disconnected or dead) and returns the indexes of
 // the calls to hang up at the modem: those it owns, and incoming calls that
-// ring only in it. It stops ringing in the others.
+// ring only in it. It stops ringing in the others. A DIAL of container in
+// flight is not forgotten: the call it makes is still container's (and so
+// hung up), not the fallback owner's.
 func (t *Calls) Drop(container string) []int32 {
 	var hang []int32
-	t.DialFailed(container)
 	for i := range t.calls {
 		c := &t.calls[i]
 		if c.owner == container {
