@@ -2,6 +2,7 @@ package audioproxy
 
 import (
 	"errors"
+	"net"
 	"os"
 	"strings"
 	"syscall"
@@ -142,5 +143,56 @@ func TestClientBlockingItsEventfdIsDropped(t *testing.T) {
 	good.Standby()
 	if gs := ts.eng.Streams(ts.eng.Container("personal")); len(gs) != 1 || gs[0].Underruns() != 0 {
 		t.Fatal("good stream affected")
+	}
+}
+
+// TestBrokenClientThatKeepsTalkingIsDropped: a client that breaks the ring
+// protocol, or switches its eventfd to blocking mode, but keeps sending
+// valid route messages (as a shim does on every set_parameters) is dropped
+// all the same, not only once it falls silent.
+func TestBrokenClientThatKeepsTalkingIsDropped(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		spoil func(ring *wire.Ring, ef *os.File)
+	}{
+		{"write position beyond the ring", func(ring *wire.Ring, _ *os.File) { ring.SetWritePos(1 << 40) }},
+		{"blocking eventfd", func(ring *wire.Ring, ef *os.File) {
+			rc, _ := ef.SyscallConn()
+			rc.Control(func(fd uintptr) { syscall.SetNonblock(int(fd), false) })
+			ring.SetWritePos(960) // data to consume, and a waiting writer to wake
+			ring.SetFlags(wire.FlagWaiting)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := startServerRoute(t, 4, func(string, uint32) {})
+			conn, mf, ef := rawOpen(t, ts.sock["work"])
+			defer conn.Close()
+			defer ef.Close()
+			mem, err := linux.Mmap(mf, 0, 16384, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+			mf.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer linux.Munmap(mem)
+			ring, err := wire.Attach(mem, wire.Geometry{Capacity: 16 * 240, Params: testDev.Params, Period: 240})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.spoil(ring, ef)
+			// A route message every 100 ms for 5 s: the server's one-second
+			// read timeout never fires.
+			for range 50 {
+				if _, err := conn.Write(wire.AppendRoute(nil, wire.Route{Devices: 2})); err != nil {
+					return // the server hung up
+				}
+				conn.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+				_, err := conn.Read(make([]byte, 16))
+				var ne net.Error
+				if !errors.As(err, &ne) || !ne.Timeout() {
+					return // EOF: the server hung up
+				}
+			}
+			t.Fatal("the server kept the stream while its client kept sending route messages")
+		})
 	}
 }

@@ -232,10 +232,18 @@ func (s *Server) serve(c *Container, conn *net.UnixConn) {
 }
 
 // hold waits for the end of the stream: the peer closing (or dying), a
-// message after Open (a protocol error) or the engine finding the ring broken.
+// message after Open other than a Route (a protocol error) or the engine
+// finding the ring broken. The ring is checked before every read, so a
+// client that keeps sending routes cannot keep a broken stream alive.
 func (s *Server) hold(conn *net.UnixConn, st *stream) string {
 	var b [wire.MaxMsgSize]byte
 	for {
+		if st.s.Broken() {
+			return "ring protocol broken by the client"
+		}
+		if st.hostile.Load() {
+			return "eventfd flags changed by the client"
+		}
 		conn.SetReadDeadline(time.Now().Add(time.Second))
 		n, _, err := unixsock.RecvFds(conn, b[:], 0)
 		var ne net.Error
@@ -247,12 +255,6 @@ func (s *Server) hold(conn *net.UnixConn, st *stream) string {
 			}
 			return "unexpected message"
 		case errors.As(err, &ne) && ne.Timeout():
-			if st.s.Broken() {
-				return "ring protocol broken by the client"
-			}
-			if st.hostile.Load() {
-				return "eventfd flags changed by the client"
-			}
 		case errors.Is(err, io.EOF):
 			return "client closed"
 		default:

@@ -21,15 +21,23 @@ import (
 )
 
 type testServer struct {
-	eng  *Engine
-	srv  *Server
-	sock map[string]string
-	dir  string
+	eng   *Engine
+	srv   *Server
+	sock  map[string]string
+	dir   string
+	route func(container string, devices uint32)
 }
 
 // startServer runs an engine on a paced null sink with a server listening
 // for containers "personal" and "work".
 func startServer(t *testing.T, limit int) *testServer {
+	t.Helper()
+	return startServerRoute(t, limit, nil)
+}
+
+// startServerRoute is startServer with a server that hands the routes shims
+// send (wire.Route) to route, as Run's does; nil ends a stream that sends one.
+func startServerRoute(t *testing.T, limit int, route func(container string, devices uint32)) *testServer {
 	t.Helper()
 	eng := newTestEngine(t, limit)
 	snk, err := sink.NewNull(sink.Config{Params: testDev.Params, Period: testDev.Period})
@@ -39,7 +47,7 @@ func startServer(t *testing.T, limit int) *testServer {
 	if err := snk.Start(eng.Process); err != nil {
 		t.Fatal(err)
 	}
-	ts := &testServer{eng: eng, dir: shortDir(t), sock: map[string]string{}}
+	ts := &testServer{eng: eng, dir: shortDir(t), sock: map[string]string{}, route: route}
 	ts.listen(t)
 	t.Cleanup(func() {
 		ts.srv.Close()
@@ -61,6 +69,7 @@ func (ts *testServer) listen(t *testing.T) {
 	t.Helper()
 	// 16 periods (80 ms) of ring: the test machine is shared and loaded.
 	ts.srv = NewServer(ts.eng, 16, discardLogger(t))
+	ts.srv.route = ts.route
 	for _, c := range []string{"personal", "work"} {
 		p := filepath.Join(ts.dir, c+".sock")
 		if err := ts.srv.Listen(c, p, unixsock.ListenOptions{UID: -1, GID: -1}); err != nil {
