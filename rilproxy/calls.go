@@ -26,6 +26,10 @@ func (m *Mux) pollLocked() {
 // failed, and then the containers with calls are told to look themselves.
 func (m *Mux) pollDoneLocked(list parcel.CallList) {
 	m.polling = false
+	if list != nil && m.dialSettle != 0 && m.pollSeq >= m.dialSettle {
+		m.calls.DialSettled() // the accepted DIAL's call already ended
+		m.dialSettle = 0
+	}
 	if list == nil {
 		m.sendTo(m.calls.Owners(nil), callStateChanged)
 	}
@@ -118,6 +122,7 @@ func (m *Mux) dialLocked(d deferredDial) {
 	select {
 	case m.intQ <- d.body:
 		m.calls.Dialing(d.s.name)
+		m.dialSettle = 0
 	default:
 		t.free(sl)
 		d.s.reply(d.serial, parcel.GenericFailure, nil)

@@ -140,9 +140,17 @@ func (m *Mux) fromModem(body []byte) {
 // body, or (body nil) with error e because it timed out or the modem left.
 func (m *Mux) finishLocked(sl slot, e parcel.Errno, body []byte) {
 	id, serial, sess, o, ce := sl.id, sl.serial, sl.sess, sl.op, sl.cache
-	if id == parcel.ReqDial && e != parcel.Success && sl.owner > 0 {
-		// by the table's owner: the container may have left meanwhile
-		m.calls.DialFailed(m.cfg.Policy.Containers[sl.owner-1])
+	if id == parcel.ReqDial && sl.owner > 0 {
+		if e != parcel.Success {
+			// by the table's owner: the container may have left meanwhile
+			m.calls.DialFailed(m.cfg.Policy.Containers[sl.owner-1])
+		} else {
+			// the call is in the modem's list from now on (RIL.java's
+			// call tracker assumes so too): a read sent after this reply
+			// that does not show it ends the DIAL
+			m.dialSettle = m.pollSeq + 1
+			m.pollLocked()
+		}
 	}
 	if o == opPoll {
 		m.pollDoneLocked(nil)

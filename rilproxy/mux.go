@@ -63,6 +63,7 @@ type Mux struct {
 	polling    bool
 	pollAgain  bool
 	pollSeq    uint64 // call-list reads sent
+	dialSettle uint64 // the read that ends an accepted DIAL whose call it does not show (0: none)
 	deferred   []deferredDial
 	sms        struct {
 		pending bool

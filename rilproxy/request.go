@@ -67,6 +67,7 @@ func (m *Mux) request(s *session, body []byte) {
 			return
 		}
 		m.calls.Dialing(s.name)
+		m.dialSettle = 0
 		m.mu.Unlock()
 		if !m.forward(s, req, body) {
 			m.mu.Lock()

@@ -103,18 +103,46 @@ func TestParkedDialAnsweredWhenModemLeaves(t *testing.T) {
 // A container that leaves while its DIAL is in flight loses the call that
 // DIAL makes: it is hung up, not handed to the owner container.
 func TestDialOfLeftContainerHungUpNotHandedOver(t *testing.T) {
-	cm := newCallModem()
-	r := startRig(t, Config{}, cm.Modem) // personal is the owner
+	var mu sync.Mutex
+	var list parcel.CallList
+	modem := &rilproxytest.Modem{Handler: func(req parcel.Request) rilproxytest.Reply {
+		mu.Lock()
+		defer mu.Unlock()
+		switch req.ID {
+		case parcel.ReqGetCurrentCalls:
+			return rilproxytest.Reply{Payload: list.AppendTo(nil)}
+		case parcel.ReqDial: // the call is placed; the reply is slow
+			list = parcel.CallList{{Index: 1, State: parcel.CallDialing, Number: parcel.Str("2")}}
+			return rilproxytest.Reply{None: true}
+		}
+		return rilproxytest.Reply{}
+	}}
+	r := startRig(t, Config{Timeout: time.Minute}, modem) // personal is the owner
 	p, w := r.dial("personal"), r.dial("work")
-	wantErr(t, do(t, w, parcel.ReqDial, parcel.Dial{Address: parcel.Str("2")}.AppendTo(nil)), parcel.Success)
+	w.Send(parcel.ReqDial, parcel.Dial{Address: parcel.Str("2")}.AppendTo(nil))
+	waitFor(t, "dial upstream", func() bool { return modem.Count(parcel.ReqDial) == 1 })
 	w.Close()
 	waitFor(t, "work detached", func() bool { return !slices.Contains(r.m.Status().Connected, "work") })
-	cm.set(parcel.Call{Index: 1, State: parcel.CallDialing, Number: parcel.Str("2")})
+	modem.Unsol(parcel.UnsolCallStateChanged, nil)
 	if e := nextEvent(t, r.m); e.Container != "work" {
 		t.Fatalf("the call went to %q, want the container that dialled it", e.Container)
 	}
-	waitFor(t, "hang-up upstream", func() bool { return cm.Count(parcel.ReqHangup) == 1 })
+	waitFor(t, "hang-up upstream", func() bool { return modem.Count(parcel.ReqHangup) == 1 })
 	if l := calls(t, p); len(l) != 0 {
 		t.Fatalf("personal sees work's call: %+v", l)
+	}
+}
+
+// A DIAL the modem accepted whose call is gone before any list showed it
+// (busy, unreachable) must not keep every other container from dialling.
+func TestDialWithoutCallDoesNotBlockOthers(t *testing.T) {
+	cm := newCallModem()
+	r := startRig(t, Config{}, cm.Modem)
+	p, w := r.dial("personal"), r.dial("work")
+	wantErr(t, do(t, p, parcel.ReqDial, parcel.Dial{Address: parcel.Str("1")}.AppendTo(nil)), parcel.Success)
+	cm.set() // the call ended before a list showed it
+	wantErr(t, do(t, w, parcel.ReqDial, parcel.Dial{Address: parcel.Str("2")}.AppendTo(nil)), parcel.Success)
+	if n := cm.Count(parcel.ReqDial); n != 2 {
+		t.Fatalf("%d dials reached the modem, want 2", n)
 	}
 }

@@ -58,6 +58,10 @@ func (t *Calls) DialFailed(container string) {
 	}
 }
 
+// DialSettled forgets the DIAL in flight: the modem accepted it, and a call
+// list read after that showed no new call of it (the call ended at once).
+func (t *Calls) DialSettled() { t.dialing = "" }
+
 func (t *Calls) at(index int32) int {
 	for i := range t.calls {
 		if t.calls[i].index == index {
