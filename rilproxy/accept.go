@@ -109,7 +109,11 @@ func (m *Mux) detach(s *session) {
 		t.slots[i].sess = nil
 	}
 	t.mu.Unlock()
-	for _, index := range m.calls.Drop(s.name) {
+	hang, ended := m.calls.Drop(s.name)
+	for _, e := range ended {
+		m.publishLocked(e)
+	}
+	for _, index := range hang {
 		m.log.Info("hanging up the call of a container that left", "container", s.name, "index", index)
 		m.internalLocked(parcel.ReqHangup, parcel.AppendInts(nil, index), opNone)
 	}

@@ -146,3 +146,23 @@ func TestDialWithoutCallDoesNotBlockOthers(t *testing.T) {
 		t.Fatalf("%d dials reached the modem, want 2", n)
 	}
 }
+
+// With ring-all, a container whose client leaves while a call rings in it
+// hears that the call ended for it (it no longer rings there), as an owner
+// that leaves does when its call is hung up.
+func TestRingAllLeaverHearsCallEnded(t *testing.T) {
+	cm := newCallModem()
+	r := startRig(t, cfgWith(func(c *policy.Config) { c.Ring = policy.RingAll }), cm.Modem)
+	p, _ := r.dial("personal"), r.dial("work")
+	cm.set(parcel.Call{Index: 1, State: parcel.CallIncoming, IsMT: true, Number: parcel.Str("+1999")})
+	for range 2 {
+		if e := nextEvent(t, r.m); e.State != wire.CallIncoming {
+			t.Fatalf("event %+v", e)
+		}
+	}
+	p.Close()
+	want := wire.CallState{Container: "personal", Index: 1, State: wire.CallEnded, Direction: "mt", Number: "+1999"}
+	if e := nextEvent(t, r.m); e != want {
+		t.Fatalf("event %+v, want %+v", e, want)
+	}
+}

@@ -238,11 +238,11 @@ func (t *Calls) Answer(container string) ([]CallEvent, bool) {
 
 // Drop forgets container (disconnected or dead) and returns the indexes of
 // the calls to hang up at the modem: those it owns, and incoming calls that
-// ring only in it. It stops ringing in the others. A DIAL of container in
-// flight is not forgotten: the call it makes is still container's (and so
-// hung up), not the fallback owner's.
-func (t *Calls) Drop(container string) []int32 {
-	var hang []int32
+// ring only in it. Incoming calls stop ringing in it, and ended has an
+// Ended event for each (the calls it owns end for it when they leave the
+// modem's list). A DIAL of container in flight is not forgotten: the call
+// it makes is still container's (and so hung up), not the fallback owner's.
+func (t *Calls) Drop(container string) (hang []int32, ended []CallEvent) {
 	for i := range t.calls {
 		c := &t.calls[i]
 		if c.owner == container {
@@ -251,12 +251,13 @@ func (t *Calls) Drop(container string) []int32 {
 		}
 		if c.owner == "" && slices.Contains(c.ringing, container) {
 			c.ringing = slices.DeleteFunc(slices.Clone(c.ringing), func(s string) bool { return s == container })
+			ended = append(ended, CallEvent{Container: container, Index: c.index, State: Ended, MT: c.mt, Number: c.number})
 			if len(c.ringing) == 0 {
 				hang = append(hang, c.index)
 			}
 		}
 	}
-	return hang
+	return hang, ended
 }
 
 // Owners returns the containers that own a call or have one ringing in

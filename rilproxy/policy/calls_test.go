@@ -37,6 +37,12 @@ func TestCallsTranscript(t *testing.T) {
 		return func() string { return ev(c.Reconcile(list, ring, "personal")) }
 	}
 	yes := func(b bool) string { return fmt.Sprint(b) }
+	drop := func(name string) func() string {
+		return func() string {
+			hang, ended := c.Drop(name)
+			return strings.TrimSpace(fmt.Sprintf("%v %s", hang, ev(ended)))
+		}
+	}
 	steps := []step{
 		{func() string { return yes(c.MayDial("personal", false)) }, "true"},
 		{func() string { c.Dialing("personal"); return yes(c.MayDial("work", false)) }, "false"},
@@ -58,7 +64,7 @@ func TestCallsTranscript(t *testing.T) {
 		{func() string { return yes(c.Authorize("personal", parcel.ReqAnswer, parcel.Void{})) }, "false"},
 		{func() string { return yes(c.Authorize("work", parcel.ReqAnswer, parcel.Void{})) }, "true"},
 		{rec(parcel.CallList{mt(1, parcel.CallActive)}, ringFG), "work:1:0"},
-		{func() string { return fmt.Sprint(c.Drop("work")) }, "[1]"},
+		{drop("work"), "[1]"},
 		{rec(nil, ringFG), "work:1:-1"},
 		// ring-all: rings in both, first answer wins
 		{rec(parcel.CallList{mt(2, parcel.CallIncoming)}, ringAll), "personal:2:4 work:2:4"},
@@ -78,8 +84,8 @@ func TestCallsTranscript(t *testing.T) {
 		{rec(nil, ringAll), "personal:5:-1"},
 		// a ring-all call loses its rings one by one and is hung up with the last
 		{rec(parcel.CallList{mt(3, parcel.CallIncoming)}, ringAll), "personal:3:4 work:3:4"},
-		{func() string { return fmt.Sprint(c.Drop("personal")) }, "[]"},
-		{func() string { return fmt.Sprint(c.Drop("work")) }, "[3]"},
+		{drop("personal"), "[] personal:3:-1"},
+		{drop("work"), "[3] work:3:-1"},
 	}
 	for i, s := range steps {
 		if got := s.do(); got != s.want {
