@@ -160,7 +160,7 @@ func (a *API) record(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("seconds") == "" {
 		secs, err = 0, nil
 	}
-	if err != nil || secs < 0 || secs > 24*3600 {
+	if err != nil || !(secs >= 0 && secs <= 24*3600) { // NaN too
 		ctlhttp.WriteError(w, http.StatusBadRequest, errors.New("seconds must be a number from 0 (until hang-up) to 86400"))
 		return
 	}
@@ -173,6 +173,9 @@ func (a *API) record(w http.ResponseWriter, r *http.Request) {
 	defer c.StopRecording(rec)
 	p := wire.Params{Rate: d.Rate, Channels: d.Channels, Format: wire.FormatS16}
 	total := uint64(secs * float64(d.Rate))
+	if total == 0 && secs > 0 {
+		total = 1 // shorter than a frame is one frame, not "until hang-up"
+	}
 	size := uint32(0xFFFFFFFF)
 	if total > 0 {
 		size = uint32(min(total*uint64(p.FrameBytes()), 0xFFFFFFFF-36))

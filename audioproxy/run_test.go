@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"droidplex/audioproxy/audioproxytest"
 	"droidplex/audioproxy/sink"
@@ -223,6 +224,9 @@ b = 0.5
 		{"bad name", func(c *Config) { c.Containers = []string{"../etc"} }},
 		{"repeated", func(c *Config) { c.Containers = []string{"a", "a"} }},
 		{"volume for unknown", func(c *Config) { c.Volumes = map[string]float32{"zz": 1} }},
+		{"volume NaN", func(c *Config) { c.Volumes = map[string]float32{"work": float32(math.NaN())} }},
+		{"tone NaN", func(c *Config) { c.Capture = "tone:NaN" }},
+		{"tone Inf", func(c *Config) { c.Capture = "tone:Inf" }},
 		{"format", func(c *Config) { c.Format = "u8" }},
 		{"period", func(c *Config) { c.PeriodMs = 0.001 }},
 		{"huge period", func(c *Config) { c.PeriodMs = 500 }},
@@ -239,5 +243,33 @@ b = 0.5
 	c.Device = "jack"
 	if _, err := c.openSink(sink.Default); err == nil {
 		t.Error("unknown device opened")
+	}
+}
+
+// TestRecordDuration: a duration that is not a number is refused, not taken
+// for "until hang-up"; one shorter than a frame records one frame, not an
+// endless stream.
+func TestRecordDuration(t *testing.T) {
+	_, c := startRun(t)
+	for _, q := range []string{"NaN", "nan", "-1", "+Inf", "86401", "ten"} {
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		err := ctlhttp.Do(ctx, c, "GET", "/v1/containers/work/record?seconds="+q, nil, nil)
+		cancel()
+		var se *ctlhttp.StatusError
+		if !errors.As(err, &se) || se.Code != http.StatusBadRequest {
+			t.Errorf("seconds=%s: %v, want 400", q, err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", "http://unix/v1/containers/work/record?seconds=0.00001", nil)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	p, data, err := sink.ReadWAV(resp.Body)
+	if err != nil || p.Rate != 48000 || len(data) != 4 {
+		t.Fatalf("a 10 µs recording: %+v, %d bytes, %v; want one frame", p, len(data), err)
 	}
 }
