@@ -25,7 +25,7 @@ type toneSource struct {
 // NewToneSource returns a capture device in format c that delivers a sine
 // of freq Hz at half scale on every channel, one period at a time.
 func NewToneSource(c sink.Config, freq float64) (Source, error) {
-	if freq <= 0 || freq >= float64(c.Rate)/2 {
+	if !(freq > 0 && freq < float64(c.Rate)/2) { // NaN too
 		return nil, fmt.Errorf("tone source: %v Hz outside 0..%d", freq, c.Rate/2)
 	}
 	clock, err := sink.NewNull(c)
@@ -79,7 +79,7 @@ func sourceOpener(name string, open func(string, sink.Config) (Source, error)) (
 		return nil, nil
 	case strings.HasPrefix(name, "tone:"):
 		f, err := strconv.ParseFloat(strings.TrimPrefix(name, "tone:"), 64)
-		if err != nil || f <= 0 {
+		if err != nil || !(f > 0) || math.IsInf(f, 0) { // NaN too
 			return nil, fmt.Errorf("capture device %q: want tone:FREQUENCY", name)
 		}
 		return func(c sink.Config) (Source, error) { return NewToneSource(c, f) }, nil

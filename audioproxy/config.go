@@ -96,7 +96,7 @@ func (c Config) Validate() error {
 		seen[n] = true
 	}
 	for n, v := range c.Volumes {
-		if !seen[n] || v < 0 || v > 4 {
+		if !seen[n] || !(v >= 0 && v <= 4) { // NaN too
 			return fmt.Errorf("config: volume %v for %q (unknown container or outside 0..4)", v, n)
 		}
 	}

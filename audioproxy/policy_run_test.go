@@ -46,8 +46,10 @@ func TestToneSourceDeliversTheTone(t *testing.T) {
 	if l := audioproxytest.ToneLevel(all, 2, 48000, 440); math.Abs(l-0.5) > 0.02 {
 		t.Fatalf("tone level %.3f, want 0.5", l)
 	}
-	if _, err := NewToneSource(c, 30000); err == nil {
-		t.Fatal("a tone above Nyquist was accepted")
+	for _, f := range []float64{30000, math.NaN(), math.Inf(1)} {
+		if _, err := NewToneSource(c, f); err == nil {
+			t.Fatalf("a tone of %v Hz was accepted", f)
+		}
 	}
 }
 
