@@ -43,7 +43,21 @@ under /run/droidplex; every subcommand takes --socket to point elsewhere.`,
 	for _, c := range commands {
 		root.AddCommand(c())
 	}
+	refuseUnknownSubcommands(root)
 	return root
+}
+
+// refuseUnknownSubcommands makes every command group below root fail on an
+// unknown subcommand (cobra would print the group's help and succeed); a
+// group given no arguments still prints its help.
+func refuseUnknownSubcommands(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		refuseUnknownSubcommands(sub)
+		if sub.HasSubCommands() && !sub.Runnable() {
+			sub.Args = cobra.NoArgs
+			sub.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+		}
+	}
 }
 
 func main() {
