@@ -13,6 +13,7 @@ import (
 	"droidplex/container/client"
 	"droidplex/container/standin"
 	"droidplex/container/wire"
+	"droidplex/internal/ctlhttp"
 )
 
 func init() {
@@ -31,8 +32,11 @@ func withSocket(cmd *cobra.Command, socket *string) *cobra.Command {
 	return cmd
 }
 
+// containers is the client of droidplexd's container routes. It has no
+// timeout of its own: a start or stop takes as long as droidplexd's (a stop
+// up to its --stop-timeout before the kill); Ctrl-C ends the wait.
 func containers(socket string) api.ContainersClient {
-	return api.ContainersClient{HTTP: client.New(socket).HTTP()}
+	return api.ContainersClient{HTTP: ctlhttp.NewClient(socket)}
 }
 
 func newListCmd() *cobra.Command {

@@ -3,10 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"droidplex/container/wire"
+	"droidplex/internal/ctlhttp"
+	"droidplex/internal/testutil"
+	"droidplex/internal/unixsock"
 )
 
 // Regression tests for bugs found in review; each failed before its fix.
@@ -48,5 +56,63 @@ func TestUnknownSubcommandOfAGroupFails(t *testing.T) {
 		if err := root.ExecuteContext(context.Background()); err != nil || !strings.Contains(out.String(), "Available Commands:") {
 			t.Errorf("droidplex %s: err %v, output %q", strings.Join(g, " "), err, out.String())
 		}
+	}
+}
+
+// `droidplex stop` (and restart, start, autostart) gave up after the
+// control client's 10 s timeout and exited 1 while droidplexd was still
+// stopping the container: a stop takes up to --stop-timeout (10 s by
+// default) before the kill, a start up to LXC's 10 s wait. The commands
+// must wait for droidplexd's answer (Ctrl-C or autostart's --wait bound
+// them).
+func TestSlowContainerActionIsWaitedFor(t *testing.T) {
+	const slow = 10*time.Second + 500*time.Millisecond // past client.New's timeout
+	sock := filepath.Join(testutil.RuntimeDir(t), "d.sock")
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/status", func(w http.ResponseWriter, _ *http.Request) {
+		ctlhttp.WriteJSON(w, http.StatusOK, wire.Status{Ready: true})
+	})
+	mux.HandleFunc("GET /v1/containers", func(w http.ResponseWriter, _ *http.Request) {
+		ctlhttp.WriteJSON(w, http.StatusOK, []wire.ContainerInfo{{Name: "work", Autostart: true}})
+	})
+	mux.HandleFunc("POST /v1/containers/work/stop", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(slow):
+		case <-r.Context().Done():
+		}
+		ctlhttp.WriteJSON(w, http.StatusOK, wire.ContainerInfo{Name: "work", State: wire.StateStopped})
+	})
+	mux.HandleFunc("POST /v1/containers/work/ensure", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(slow):
+		case <-r.Context().Done():
+		}
+		ctlhttp.WriteJSON(w, http.StatusOK, wire.EnsureResult{Container: "work", State: wire.StateRunning})
+	})
+	l, err := unixsock.Listen(unixsock.Stream, sock, unixsock.ListenOptions{UID: -1, GID: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	daemon(t, ctx, func(ctx context.Context) error { return ctlhttp.Serve(ctx, l, mux) })
+	type result struct {
+		out string
+		err error
+	}
+	stop, auto := make(chan result, 1), make(chan result, 1)
+	go func() {
+		out, err := cli(ctx, newRoot, sock)("stop", "work")
+		stop <- result{out, err}
+	}()
+	go func() {
+		out, err := cli(ctx, newRoot, sock)("autostart")
+		auto <- result{out, err}
+	}()
+	if r := <-stop; r.err != nil || r.out != "work: stopped\n" {
+		t.Errorf("droidplex stop work: %q, %v", r.out, r.err)
+	}
+	if r := <-auto; r.err != nil || r.out != "work: running\n" {
+		t.Errorf("droidplex autostart: %q, %v", r.out, r.err)
 	}
 }

@@ -6,12 +6,14 @@ import (
 	"droidplex/container/api"
 	"droidplex/container/client"
 	"droidplex/container/wire"
+	"droidplex/internal/ctlhttp"
 )
 
-// Remote is the API of the droidplexd serving on socket.
+// Remote is the API of the droidplexd serving on socket. Ensure has no
+// timeout of its own (a create and start may outlast the control client's):
+// the caller's context bounds it.
 func Remote(socket string) API {
-	c := client.New(socket)
-	return remote{c: c, cc: api.ContainersClient{HTTP: c.HTTP()}}
+	return remote{c: client.New(socket), cc: api.ContainersClient{HTTP: ctlhttp.NewClient(socket)}}
 }
 
 type remote struct {
