@@ -66,6 +66,8 @@ type Stream struct {
 	pos   uint64 // our write (output) or read (input) position in the ring
 
 	base      atomic.Uint64 // frames played in earlier connections and while disconnected
+	connSeen  uint64        // the largest consumed count read on this connection; under mu
+	reported  uint64        // the last position reported, which never goes back; under mu
 	lastTry   time.Time
 	local     time.Time // local clock deadline while disconnected
 	closed    bool
@@ -169,7 +171,7 @@ func (s *Stream) connect(timeout time.Duration) (err error) {
 	go watch(conn, efd, gone)
 	s.mu.Lock()
 	s.conn, s.efd, s.gone, s.ring, s.mem = conn, efd, gone, ring, mem
-	s.pos = 0
+	s.pos, s.connSeen = 0, 0
 	if s.cfg.Dir == wire.Input {
 		s.pos = ring.WritePos()
 	}
@@ -196,9 +198,14 @@ func (s *Stream) disconnect() {
 	if s.ring == nil {
 		return
 	}
-	if f, _, ok := s.ring.Consumed(); ok {
-		s.base.Add(f)
+	// What the server consumed counts as played, even if it can no longer
+	// be read (a server that died while publishing it leaves the seqlock
+	// odd): then the last count read stands.
+	if f, _, ok := s.ring.Consumed(); ok && f > s.connSeen {
+		s.connSeen = f
 	}
+	s.base.Add(s.connSeen)
+	s.connSeen = 0
 	s.ring.ClearFlags(wire.FlagRunning)
 	s.conn.Close()
 	s.efd.Close()
@@ -230,16 +237,24 @@ func (s *Stream) Connected() bool {
 
 // PresentationPosition returns the frames played so far and the
 // CLOCK_MONOTONIC time (ns) at which that count was reached, as Android's
-// get_presentation_position wants. It never goes backwards.
+// get_presentation_position wants. It never goes backwards, whatever the
+// server publishes.
 func (s *Stream) PresentationPosition() (frames uint64, ns int64) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	frames, ns = s.base.Load()+s.connSeen, 0
 	if s.ring != nil {
-		if f, t, ok := s.ring.Consumed(); ok && t != 0 {
-			return s.base.Load() + f, t
+		if f, t, ok := s.ring.Consumed(); ok && t != 0 && f >= s.connSeen {
+			s.connSeen = f
+			frames, ns = s.base.Load()+f, t
 		}
 	}
-	return s.base.Load(), linux.MonotonicNs()
+	if ns == 0 {
+		ns = linux.MonotonicNs()
+	}
+	frames = max(frames, s.reported) // a server that lies about what it consumed cannot move us back
+	s.reported = frames
+	return frames, ns
 }
 
 // Standby says the caller stopped playing for now; gaps are not underruns
