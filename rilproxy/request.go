@@ -105,7 +105,13 @@ func (m *Mux) request(s *session, body []byte) {
 			s.reply(req.Serial, parcel.Success, nil)
 			return
 		}
-		m.forward(s, req, body)
+		if !m.forward(s, req, body) {
+			// refused locally (this container's table is full): the modem
+			// still gets its one acknowledgement, as the proxy's own
+			m.mu.Lock()
+			m.internalLocked(req.ID, req.Payload, opNone)
+			m.mu.Unlock()
+		}
 	default: // Forward, CallList
 		m.forward(s, req, body)
 	}

@@ -166,3 +166,27 @@ func TestRingAllLeaverHearsCallEnded(t *testing.T) {
 		t.Fatalf("event %+v, want %+v", e, want)
 	}
 }
+
+// The SMS target's acknowledgement reaches the modem even when the target
+// has no in-flight slot free for it: otherwise the modem, owed an ack,
+// delivers no further SMS to anyone.
+func TestSMSAckReachesModemWhenTargetTableFull(t *testing.T) {
+	modem := &rilproxytest.Modem{Handler: func(req parcel.Request) rilproxytest.Reply {
+		return rilproxytest.Reply{None: req.ID == parcel.ReqGetMute} // hangs
+	}}
+	cfg := cfgWith(func(c *policy.Config) { c.SMSTarget = "work" })
+	cfg.MaxInFlight, cfg.Timeout = 1, time.Minute
+	r := startRig(t, cfg, modem)
+	w := r.dial("work")
+	w.Send(parcel.ReqGetMute, nil) // takes work's only slot
+	waitFor(t, "request upstream", func() bool { return modem.Count(parcel.ReqGetMute) == 1 })
+	modem.Unsol(parcel.UnsolNewSms, parcel.AppendString(nil, "0791"))
+	if _, err := w.WaitUnsol(parcel.UnsolNewSms); err != nil {
+		t.Fatal(err)
+	}
+	do(t, w, parcel.ReqSmsAcknowledge, parcel.AppendInts(nil, 1, 0))
+	waitFor(t, "acknowledgement upstream", func() bool { return modem.Count(parcel.ReqSmsAcknowledge) == 1 })
+	if tr := modem.Transcript(); tr[len(tr)-1] != "SMS_ACKNOWLEDGE(37) 020000000100000000000000" {
+		t.Fatalf("last request %q", tr[len(tr)-1])
+	}
+}
