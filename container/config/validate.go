@@ -63,10 +63,23 @@ func (c *checker) absPath(p []pathElem, v string, required bool) {
 	}
 }
 
+// lineUnsafe are the characters a path written into an LXC config line
+// cannot hold (spec.Validate refuses them too).
+const lineUnsafe = " \t\r\n\\#"
+
+// linePath checks a path that ends up in the container's LXC config: an
+// absolute, clean path with no whitespace, '\' or '#'.
+func (c *checker) linePath(p []pathElem, v string, required bool) {
+	c.absPath(p, v, required)
+	if strings.ContainsAny(v, lineUnsafe) {
+		c.fail(p, "%q contains whitespace, '\\' or '#', which a container config line cannot hold", v)
+	}
+}
+
 func (f *File) validate() []*Error {
 	c := &checker{}
 	for _, k := range []struct{ key, v string }{{"lxcpath", f.LXCPath}, {"state_dir", f.StateDir}, {"run_dir", f.RunDir}} {
-		c.absPath(at(nil, k.key, -1), k.v, true)
+		c.linePath(at(nil, k.key, -1), k.v, true)
 		if k.v == "/" {
 			c.fail(at(nil, k.key, -1), "cannot be the root directory")
 		}
@@ -114,12 +127,17 @@ func (c *checker) container(p []pathElem, ct Container, runDir string) {
 	case len(runDir)+len(ct.Name)+len("//audioproxyd.sock") > 107:
 		c.fail(np, "%q makes socket paths under run_dir longer than 107 bytes", ct.Name)
 	}
-	c.absPath(at(p, "rootfs", -1), ct.RootFS, true)
-	c.absPath(at(p, "system", -1), ct.System, false)
-	c.absPath(at(p, "data", -1), ct.Data, true)
-	c.absPath(at(p, "sdcard", -1), ct.Sdcard, false)
+	c.linePath(at(p, "rootfs", -1), ct.RootFS, true)
+	c.linePath(at(p, "system", -1), ct.System, false)
+	c.linePath(at(p, "data", -1), ct.Data, true)
+	c.linePath(at(p, "sdcard", -1), ct.Sdcard, false)
 	if len(ct.Init) > 0 {
-		c.absPath(at(p, "init", -1), ct.Init[0], true)
+		c.linePath(at(p, "init", -1), ct.Init[0], true)
+	}
+	for _, a := range ct.Init[min(1, len(ct.Init)):] {
+		if a == "" || strings.ContainsAny(a, lineUnsafe) {
+			c.fail(at(p, "init", -1), "argument %q is empty or contains whitespace, '\\' or '#'", a)
+		}
 	}
 	if ct.Memory != "" {
 		if n, err := ParseSize(ct.Memory); err != nil {
@@ -134,26 +152,26 @@ func (c *checker) container(p []pathElem, ct Container, runDir string) {
 	if ct.CPUs != "" && !cpusetRE.MatchString(ct.CPUs) {
 		c.fail(at(p, "cpus", -1), "%q is not a cpu list such as \"0-1\" or \"0,2\"", ct.CPUs)
 	}
-	c.absPath(at(p, "seccomp", -1), ct.Seccomp, false)
+	c.linePath(at(p, "seccomp", -1), ct.Seccomp, false)
 	for _, cp := range ct.Capabilities {
 		if !capRE.MatchString(cp) {
 			c.fail(at(p, "capabilities", -1), "%q is not a capability name such as \"sys_admin\"", cp)
 		}
 	}
 	for _, n := range ct.Input {
-		c.absPath(at(p, "input", -1), n, true)
+		c.linePath(at(p, "input", -1), n, true)
 	}
 	for _, n := range ct.Devices {
 		kp := at(p, "devices", -1)
-		c.absPath(kp, n, true)
+		c.linePath(kp, n, true)
 		if !strings.HasPrefix(n, "/dev/") && path.IsAbs(n) {
 			c.fail(kp, "%q is not under /dev", n)
 		}
 	}
 	for j, m := range ct.Mounts {
 		mp := at(p, "mount", j)
-		c.absPath(at(mp, "source", -1), m.Source, true)
-		c.absPath(at(mp, "target", -1), m.Target, true)
+		c.linePath(at(mp, "source", -1), m.Source, true)
+		c.linePath(at(mp, "target", -1), m.Target, true)
 		if m.Target == "/" {
 			c.fail(at(mp, "target", -1), "cannot mount over the container's root")
 		}

@@ -1,0 +1,53 @@
+package container_test
+
+import (
+	"errors"
+	"testing"
+
+	"droidplex/container"
+	"droidplex/container/config"
+)
+
+// Regression tests for bugs found in review; each failed before its fix.
+
+// A config whose paths held whitespace, '\' or '#' passed config.Load, so
+// droidplexd started, and every create or start of that container then
+// failed with "invalid container spec" (no line, no key): those characters
+// cannot be written into an LXC config line. Load must refuse them, naming
+// the line and the key, and whatever it accepts must render.
+func TestConfigRefusesWhatCannotRender(t *testing.T) {
+	const head = "[[container]]\nname = \"work\"\n"
+	for _, tc := range []struct{ text, key string }{
+		{head + "rootfs = \"/img/my rootfs\"\ndata = \"/d\"\n", "container[0].rootfs"},
+		{head + "rootfs = \"/img\"\ndata = \"/d#1\"\n", "container[0].data"},
+		{head + "rootfs = \"/img\"\ndata = \"/d\"\nsystem = \"/sys tem\"\n", "container[0].system"},
+		{head + "rootfs = \"/img\"\ndata = \"/d\"\nsdcard = \"/sd\\tcard\"\n", "container[0].sdcard"},
+		{head + "rootfs = \"/img\"\ndata = \"/d\"\ninit = [\"/init\", \"--mode=a b\"]\n", "container[0].init"},
+		{head + "rootfs = \"/img\"\ndata = \"/d\"\ninit = [\"/init\", \"\"]\n", "container[0].init"},
+		{head + "rootfs = \"/img\"\ndata = \"/d\"\nseccomp = \"/etc/my policy\"\n", "container[0].seccomp"},
+		{head + "rootfs = \"/img\"\ndata = \"/d\"\ninput = [\"/dev/input/event 1\"]\n", "container[0].input"},
+		{head + "rootfs = \"/img\"\ndata = \"/d\"\ndevices = [\"/dev/a\\\\b\"]\n", "container[0].devices"},
+		{head + "rootfs = \"/img\"\ndata = \"/d\"\n[[container.mount]]\nsource = \"/my docs\"\ntarget = \"/docs\"\n", "container[0].mount[0].source"},
+		{head + "rootfs = \"/img\"\ndata = \"/d\"\n[[container.mount]]\nsource = \"/docs\"\ntarget = \"/my docs\"\n", "container[0].mount[0].target"},
+		{"state_dir = \"/var/lib/my state\"\n" + head + "rootfs = \"/img\"\ndata = \"/d\"\n", "state_dir"},
+		{"run_dir = \"/run/#dpx\"\n" + head + "rootfs = \"/img\"\ndata = \"/d\"\n", "run_dir"},
+	} {
+		f, err := config.Parse([]byte(tc.text))
+		if err == nil {
+			serr := container.BuildSpec(f, f.Containers[0], nil).Validate()
+			t.Errorf("config accepted (%s), spec: %v\n%s", tc.key, serr, tc.text)
+			continue
+		}
+		var ce *config.Error
+		if !errors.As(err, &ce) || ce.Line == 0 || ce.Key != tc.key || !errors.Is(err, config.ErrInvalid) {
+			t.Errorf("%s: error %v, want one at key %s with its line", tc.key, err, tc.key)
+		}
+	}
+	f, err := config.Parse([]byte(head + "rootfs = \"/img\"\ndata = \"/d\"\ninit = [\"/init\", \"--mode=x\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := container.BuildSpec(f, f.Containers[0], nil).Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
