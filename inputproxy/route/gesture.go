@@ -70,9 +70,16 @@ func KeyPress(code uint16) [][]Event {
 	return [][]Event{{{EvKey, code, 1}, Syn}, {{EvKey, code, 0}, Syn}}
 }
 
+// MaxText is the longest text (in bytes) Text types: up to four frames a
+// character are built at once.
+const MaxText = 4096
+
 // Text returns the key frames that type s on a US keyboard layout. It
-// accepts printable ASCII, newline and tab.
+// accepts printable ASCII, newline and tab, at most MaxText bytes.
 func Text(s string) ([][]Event, error) {
+	if len(s) > MaxText {
+		return nil, fmt.Errorf("text: %d bytes, more than %d", len(s), MaxText)
+	}
 	var frames [][]Event
 	for i, r := range s {
 		k, ok := usLayout(r)

@@ -92,7 +92,7 @@ type Key struct {
 	Key string `json:"key"`
 }
 
-// Text types text on a US layout.
+// Text types text on a US layout (at most 4096 bytes: route.MaxText).
 type Text struct {
 	Text string `json:"text"`
 }
