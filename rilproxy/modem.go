@@ -240,8 +240,28 @@ func (m *Mux) unsolLocked(msg parcel.Message, body []byte) {
 	case policy.Owner:
 		m.sendTo([]string{m.cfg.Policy.Owner}, body)
 	case policy.Foreground:
-		m.sendTo([]string{policy.SMSTarget(policy.Config{Containers: m.cfg.Policy.Containers, SMSTarget: policy.RingForeground}, m.fg, m.connected)}, body)
+		to := policy.SMSTarget(policy.Config{Containers: m.cfg.Policy.Containers, SMSTarget: policy.RingForeground}, m.fg, m.connected)
+		if msg.Unsol == parcel.UnsolOnUssd {
+			if m.connected(m.ussd) { // a reply to the code that container sent
+				to = m.ussd
+			}
+			if !ussdContinues(msg.Payload) {
+				m.ussd = ""
+			}
+		}
+		m.sendTo([]string{to}, body)
 	}
+}
+
+// ussdContinues reports whether an ON_USSD indication keeps its session
+// open: type "1", the network asks the user for more.
+func ussdContinues(payload []byte) bool {
+	p, err := parcel.DecodeUnsol(parcel.UnsolOnUssd, payload)
+	if err != nil {
+		return false
+	}
+	v := p.(parcel.Strings)
+	return len(v) > 0 && v[0].S == "1"
 }
 
 func (m *Mux) connected(name string) bool {

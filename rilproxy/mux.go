@@ -65,6 +65,7 @@ type Mux struct {
 	pollSeq    uint64 // call-list reads sent
 	dialSettle uint64 // the read that ends an accepted DIAL whose call it does not show (0: none)
 	deferred   []deferredDial
+	ussd       string // container whose USSD session is open: the replies are its own
 	sms        struct {
 		pending bool
 		target  string

@@ -112,8 +112,33 @@ func (m *Mux) request(s *session, body []byte) {
 			m.internalLocked(req.ID, req.Payload, opNone)
 			m.mu.Unlock()
 		}
-	default: // Forward, CallList
+	case policy.Forward:
+		if req.ID == parcel.ReqSendUssd || req.ID == parcel.ReqCancelUssd {
+			m.ussdRequest(s, req, body)
+			return
+		}
 		m.forward(s, req, body)
+	default: // CallList
+		m.forward(s, req, body)
+	}
+}
+
+// ussdRequest forwards SEND_USSD, which opens a USSD session of s (the
+// replies, ON_USSD, are then s's), or CANCEL_USSD, which closes s's.
+func (m *Mux) ussdRequest(s *session, req parcel.Request, body []byte) {
+	m.mu.Lock()
+	if req.ID == parcel.ReqSendUssd {
+		m.ussd = s.name // before forwarding: the reply may come first
+	} else if m.ussd == s.name {
+		m.ussd = ""
+	}
+	m.mu.Unlock()
+	if !m.forward(s, req, body) && req.ID == parcel.ReqSendUssd {
+		m.mu.Lock()
+		if m.ussd == s.name {
+			m.ussd = ""
+		}
+		m.mu.Unlock()
 	}
 }
 

@@ -190,3 +190,44 @@ func TestSMSAckReachesModemWhenTargetTableFull(t *testing.T) {
 		t.Fatalf("last request %q", tr[len(tr)-1])
 	}
 }
+
+// The USSD reply to the code a background container sent (the user
+// switched away while waiting, or a background process asked) goes to that
+// container, never to the foreground one: it is the sender's data (a
+// balance, a mobile-money menu). Without a session, the foreground gets it.
+func TestUSSDReplyGoesToItsSender(t *testing.T) {
+	modem := &rilproxytest.Modem{}
+	r := startRig(t, Config{}, modem)
+	r.m.SetForeground("work")
+	p, w := r.dial("personal"), r.dial("work")
+	wantErr(t, do(t, p, parcel.ReqSendUssd, parcel.AppendString(nil, "*100#")), parcel.Success)
+	modem.Unsol(parcel.UnsolOnUssd, parcel.AppendStrings(nil, parcel.Strs("1", "1 balance 2 top up")...))
+	modem.Unsol(parcel.UnsolOnUssd, parcel.AppendStrings(nil, parcel.Strs("0", "balance 5")...)) // ends the session
+	modem.Unsol(parcel.UnsolOnUssd, parcel.AppendStrings(nil, parcel.Strs("0", "network news")...))
+	modem.Unsol(parcel.UnsolSignalStrength, make([]byte, 13*4)) // broadcast: marks the end
+	got := map[*rilproxytest.Client][]string{}
+	for _, c := range []*rilproxytest.Client{p, w} {
+		for {
+			u, err := c.Unsol(5 * time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u.Unsol == parcel.UnsolSignalStrength {
+				break
+			}
+			if u.Unsol == parcel.UnsolOnUssd {
+				v, err := parcel.DecodeUnsol(u.Unsol, u.Payload)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got[c] = append(got[c], v.(parcel.Strings)[1].S)
+			}
+		}
+	}
+	if want := []string{"1 balance 2 top up", "balance 5"}; !slices.Equal(got[p], want) {
+		t.Errorf("personal (sender) got %q, want %q", got[p], want)
+	}
+	if want := []string{"network news"}; !slices.Equal(got[w], want) {
+		t.Errorf("work (foreground) got %q, want %q", got[w], want)
+	}
+}
