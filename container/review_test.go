@@ -1,11 +1,17 @@
 package container_test
 
 import (
+	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"droidplex/container"
 	"droidplex/container/config"
+	"droidplex/container/containertest"
+	"droidplex/container/spec"
+	"droidplex/container/wire"
+	"droidplex/internal/testutil"
 )
 
 // Regression tests for bugs found in review; each failed before its fix.
@@ -49,5 +55,63 @@ func TestConfigRefusesWhatCannotRender(t *testing.T) {
 	}
 	if err := container.BuildSpec(f, f.Containers[0], nil).Validate(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// hookHost is the fake host whose binderfs undo (run by the supervisor
+// after an init exits, before it decides what the exit means) calls a hook.
+type hookHost struct {
+	*containertest.Host
+	onUndo *func()
+}
+
+func (h hookHost) Binder(dir string) ([]spec.Device, func(), error) {
+	devs, undo, err := h.Host.Binder(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return devs, func() {
+		undo()
+		if f := *h.onUndo; f != nil {
+			f()
+		}
+	}, nil
+}
+
+// A stop that raced the init's own death (the user stops a container just
+// as it crashes) ended with the container "failed", not "stopped": the
+// supervisor had read "wanted" before the stop cleared it, and published
+// "failed" after the stop's "stopped". Status and the last event (which
+// inputproxyd follows to drop a stopped container's clones) must say
+// stopped, and nothing restarts it.
+func TestStopRacingInitDeathEndsStopped(t *testing.T) {
+	r := newRig(t, twoContainers)
+	r.h.HasBinderfs = true
+	var hook func()
+	m := container.New(container.Config{File: mustParse(t, twoContainers), Runtime: r.rt, Host: hookHost{r.h, &hook},
+		Events: r.hub, Log: testutil.Logger(t),
+		Backoff: container.Backoff{Min: time.Millisecond, Max: 4 * time.Millisecond, Stable: time.Hour}})
+	ctx := context.Background()
+	if _, err := m.Ensure(ctx, "work"); err != nil {
+		t.Fatal(err)
+	}
+	stopped := make(chan error, 1)
+	hook = func() { stopped <- m.Stop(ctx, "work") }
+	r.rt.Running("work").Kill()
+	if err := <-stopped; err != nil {
+		t.Fatal(err)
+	}
+	hook = nil
+	m.Close()
+	m.Wait()
+	if st, _ := m.Status("work"); st.State != wire.StateStopped || st.Pid != 0 {
+		t.Errorf("status after the stop: %+v", st)
+	}
+	states := r.states(t, 4)
+	if last := states[len(states)-1]; last != "work stopped" {
+		t.Errorf("container-state events %q end in %q, want work stopped", states, last)
+	}
+	if r.rt.Running("work") != nil {
+		t.Error("the stopped container was restarted")
 	}
 }

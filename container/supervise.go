@@ -49,7 +49,6 @@ func (m *Manager) supervise(e *entry, inst Instance, since time.Time) {
 	m.mu.Lock()
 	undo, exited := e.undo, e.exited
 	e.inst, e.undo, e.inputs = nil, nil, nil
-	want := e.want
 	if time.Since(since) >= m.cfg.Backoff.Stable {
 		e.starts = 0
 	}
@@ -57,18 +56,26 @@ func (m *Manager) supervise(e *entry, inst Instance, since time.Time) {
 	if undo != nil {
 		undo.Fail()
 	}
-	if !want {
-		m.setState(e, wire.StateStopped, "")
-		m.log.Info("container stopped", "container", e.conf.Name)
-		close(exited)
-		return
-	}
-	close(exited)
 	reason := "init exited"
 	if err != nil {
 		reason = fmt.Sprintf("init exited: %v", err)
 	}
-	m.setState(e, wire.StateFailed, reason)
+	// Whether the exit was wanted is read, and the state set, under the
+	// lock a stop takes to clear want: a stop racing the init's death is
+	// neither missed nor overwritten by "failed".
+	m.mu.Lock()
+	want := e.want
+	if want {
+		m.setStateLocked(e, wire.StateFailed, reason)
+	} else {
+		m.setStateLocked(e, wire.StateStopped, "")
+	}
+	m.mu.Unlock()
+	close(exited)
+	if !want {
+		m.log.Info("container stopped", "container", e.conf.Name)
+		return
+	}
 	m.log.Warn("container init died; restarting", "container", e.conf.Name, "err", err)
 	m.restartLoop(e)
 }
@@ -194,8 +201,14 @@ func (m *Manager) Wait() { m.wg.Wait() }
 
 func (m *Manager) setState(e *entry, state, reason string) {
 	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.setStateLocked(e, state, reason)
+}
+
+// setStateLocked records and publishes e's state with m.mu held, so the
+// events come in the order the states were set (Publish never blocks).
+func (m *Manager) setStateLocked(e *entry, state, reason string) {
 	e.state, e.reason = state, reason
-	m.mu.Unlock()
 	if m.cfg.Events != nil {
 		m.cfg.Events.Publish(wire.Event{Type: wire.EventContainerState,
 			ContainerState: &wire.ContainerState{Container: e.conf.Name, State: state, Reason: reason}})
