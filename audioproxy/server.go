@@ -213,10 +213,14 @@ func (s *Server) serve(c *Container, conn *net.UnixConn) {
 		return
 	}
 	defer func() {
+		// Detach while the watchdog can still find the stream: it waits
+		// for the device callback, which may be blocked in this stream's
+		// wake-up until the watchdog drains the eventfd.
+		s.eng.Detach(st.s)
 		s.mu.Lock()
 		delete(s.streams, st.s)
 		s.mu.Unlock()
-		st.close(s.eng)
+		st.free()
 	}()
 	reply := wire.AppendOpened(nil, wire.Opened{ID: st.s.id, Geometry: st.s.geo, Size: uint32(len(st.mem))})
 	err = unixsock.SendFds(conn, reply, st.memfd, st.efd)

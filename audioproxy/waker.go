@@ -45,10 +45,8 @@ func (st *stream) initFd() bool {
 // drain reads the eventfd's counter, releasing a write blocked on it.
 func (st *stream) drain() { linux.EventfdRead(st.fd) }
 
-// close detaches the stream from the engine (waiting until no callback uses
-// it) and frees the ring and the eventfd.
-func (st *stream) close(e *Engine) {
-	e.Detach(st.s)
+// free frees the ring and the eventfd of a stream detached from the engine.
+func (st *stream) free() {
 	if st.memfd != nil {
 		st.memfd.Close()
 	}
