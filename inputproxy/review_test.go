@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,4 +42,70 @@ func TestHugeTextIsRefused(t *testing.T) {
 	if _, err := route.Text(strings.Repeat("a", route.MaxText+1)); err == nil {
 		t.Fatalf("route.Text took %d characters", route.MaxText+1)
 	}
+}
+
+// gatedBackend holds back a source's read error (its device is gone) until
+// gate is closed: the pump of an unplugged device has not run yet, as when
+// the watcher reads a device's removal and its replug at the same node in
+// one inotify read.
+type gatedBackend struct {
+	*inputproxytest.Backend
+	gate chan struct{}
+}
+
+func (g gatedBackend) Open(path string, accept func(*route.Caps) bool) (inputproxy.Source, route.Caps, error) {
+	s, c, err := g.Backend.Open(path, accept)
+	if err != nil {
+		return s, c, err
+	}
+	return gatedSource{s, g.gate}, c, nil
+}
+
+type gatedSource struct {
+	inputproxy.Source
+	gate chan struct{}
+}
+
+func (s gatedSource) Read(p []byte) (int, error) {
+	n, err := s.Source.Read(p)
+	if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+		<-s.gate
+	}
+	return n, err
+}
+
+// A device unplugged and plugged back at the same node before the old
+// device's pump had ended was never routed: the replug found the old
+// pump still registered under the path and was ignored as a duplicate.
+func TestReplugAtSameNodeIsRouted(t *testing.T) {
+	b := inputproxytest.NewBackend()
+	g := gatedBackend{b, make(chan struct{})}
+	kbd := b.Plug("/dev/input/event1", inputproxytest.Keyboard("kbd"))
+	r := inputproxy.NewRouter(g, inputproxy.RouterConfig{}, testutil.Logger(t))
+	if err := r.AddContainer("personal"); err != nil {
+		t.Fatal(err)
+	}
+	r.SetForeground("personal")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- r.Run(ctx) }()
+	opened := false
+	defer func() {
+		if !opened {
+			close(g.gate)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+		b.Close()
+	}()
+	b.WaitFor(t, `clone personal: "kbd"`)
+	kbd.Unplug()
+	kbd2 := b.Plug("/dev/input/event1", inputproxytest.Keyboard("kbd2"))
+	close(g.gate)
+	opened = true
+	b.WaitFor(t, "destroy personal/kbd")
+	kbd2.Send(route.Event{Type: route.EvKey, Code: 30, Value: 1}, route.Syn)
+	b.WaitFor(t, "personal/kbd2: KEY_A 1, SYN_REPORT 0")
 }

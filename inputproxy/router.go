@@ -240,6 +240,11 @@ func (r *Router) pumpEnded(p *pump, err error) {
 func (r *Router) removeDevice(path string) {
 	r.mu.Lock()
 	p := r.pumps[path]
+	if p != nil && p.src != nil {
+		// Forgotten at once: a device plugged in at the same node before
+		// this pump has ended is a new device, not a duplicate report.
+		delete(r.pumps, path)
+	}
 	r.mu.Unlock()
 	if p != nil && p.src != nil {
 		_ = p.src.Close() // the pump's read fails; pumpEnded cleans up
