@@ -73,7 +73,9 @@ func inputDevices(nodes []wire.InputNode) ([]spec.Device, error) {
 // number is one clone's, so one container's: any other node with d's
 // number (left from a clone that is gone, its number now reused), in any
 // running container, is taken out first, so that no container can read
-// another's input through a stale node. Runs with e.op held.
+// another's input through a stale node. An adopted container's earlier
+// nodes are unknown: d's number is taken out of it at d's path (a clone's
+// node is named after its number). Runs with e.op held.
 func (m *Manager) giveInput(e *entry, inst Instance, d spec.Device) error {
 	type stale struct {
 		name string
@@ -83,11 +85,19 @@ func (m *Manager) giveInput(e *entry, inst Instance, d spec.Device) error {
 	var old []stale
 	m.mu.Lock()
 	for _, o := range m.entries {
+		if o.inst == nil {
+			continue
+		}
+		found := false
 		for p, od := range o.inputs {
-			if od.Major == d.Major && od.Minor == d.Minor && (o != e || p != d.Path) && o.inst != nil {
+			if od.Major == d.Major && od.Minor == d.Minor && (o != e || p != d.Path) {
 				old = append(old, stale{o.conf.Name, o.inst, od})
 				delete(o.inputs, p)
+				found = found || p == d.Path
 			}
+		}
+		if o != e && o.adopted && !found {
+			old = append(old, stale{o.conf.Name, o.inst, d})
 		}
 	}
 	m.mu.Unlock()

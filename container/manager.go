@@ -64,6 +64,10 @@ type entry struct {
 	runs   int                    // restarts after the init died
 	wake   chan struct{}          // closed to cut a backoff wait short
 	exited chan struct{}          // closed when the supervised init is gone
+
+	// adopted: the running init was started by an earlier droidplexd, so
+	// the input nodes it was given before are not in inputs.
+	adopted bool
 }
 
 // New returns a Manager for cfg.File's containers. Nothing starts until
@@ -170,6 +174,9 @@ func (m *Manager) start(ctx context.Context, e *entry) error {
 		// Started behind droidplexd's back (or left by an earlier one)?
 		if inst, aerr := m.cfg.Runtime.Attach(e.conf.Name); aerr == nil {
 			m.log.Info("container already running; supervising it", "container", e.conf.Name, "pid", inst.Pid())
+			m.mu.Lock()
+			e.inputs, e.adopted = nil, true
+			m.mu.Unlock()
 			m.running(e, inst, nil)
 			return nil
 		}
@@ -200,7 +207,7 @@ func (m *Manager) launch(ctx context.Context, e *entry) (Instance, *revert.Rever
 	// devices (made nodes, not LXC bind mounts), so that a clone whose real
 	// device is unplugged can be taken out again.
 	m.mu.Lock()
-	e.inputs = nil // a new init
+	e.inputs, e.adopted = nil, false // a new init
 	m.mu.Unlock()
 	for _, d := range clones {
 		if err := m.giveInput(e, inst, d); err != nil {

@@ -115,3 +115,35 @@ func TestStopRacingInitDeathEndsStopped(t *testing.T) {
 		t.Error("the stopped container was restarted")
 	}
 }
+
+// After a droidplexd restart the adopted containers' input nodes were
+// unknown to it, so a device number inputproxyd handed out again (its old
+// clone gone while droidplexd was down, the removal undelivered) was given
+// to another container while the adopted one kept its stale node: it could
+// read the new owner's input. The number is taken out of an adopted
+// container first.
+func TestReusedDeviceNumberLeavesAnAdoptedContainer(t *testing.T) {
+	r := newRig(t, twoContainers)
+	ctx := context.Background()
+	for _, n := range []string{"work", "personal"} {
+		if _, err := r.m.Ensure(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.m.ChangeInputs("work", wire.InputChange{Add: []wire.InputNode{node("/dev/input/event7", 71)}}); err != nil {
+		t.Fatal(err)
+	}
+	r.m.Close() // droidplexd exits; the containers keep running
+	m2 := r.manager(t, mustParse(t, twoContainers))
+	if got := m2.Adopt(); len(got) != 2 {
+		t.Fatalf("adopted %q", got)
+	}
+	r.tr.Lines()
+	if err := m2.ChangeInputs("personal", wire.InputChange{Add: []wire.InputNode{node("/dev/input/event7", 71)}}); err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "transcript", r.tr.Lines(), []string{
+		"instance remove-device work /dev/input/event7 c 13:71",
+		"instance add-device personal /dev/input/event7 c 13:71",
+	})
+}

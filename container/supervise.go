@@ -274,7 +274,7 @@ func (m *Manager) Adopt() []string {
 		e.op.Lock()
 		if inst, err := m.cfg.Runtime.Attach(name); err == nil {
 			m.mu.Lock()
-			e.want = true
+			e.want, e.inputs, e.adopted = true, nil, true
 			m.mu.Unlock()
 			m.running(e, inst, nil)
 			adopted = append(adopted, name)
