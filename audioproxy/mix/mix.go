@@ -81,7 +81,11 @@ func AddS16(acc []float32, src []int16, ch int, g *Ramp) {
 	}
 }
 
-// AddF32 is AddS16 for float32 samples.
+// AddF32 is AddS16 for float32 samples. Each sample is first held to full
+// scale, [-1, 1], and NaN taken for silence: an f32 stream carries no more
+// than an s16 one can, so its gain always tames it and it cannot poison the
+// sum the other streams share (a NaN would silence them, an infinity or a
+// huge value pin them at full scale, whatever the gain).
 func AddF32(acc []float32, src []float32, ch int, g *Ramp) {
 	n := min(len(acc), len(src))
 	n -= n % ch
@@ -90,7 +94,7 @@ func AddF32(acc []float32, src []float32, ch int, g *Ramp) {
 	for ; g.left > 0 && i < n; i += ch {
 		g.advance()
 		for c := range ch {
-			acc[i+c] += src[i+c] * g.cur
+			acc[i+c] += fullScale(src[i+c]) * g.cur
 		}
 	}
 	if g.cur == 0 {
@@ -100,8 +104,21 @@ func AddF32(acc []float32, src []float32, ch int, g *Ramp) {
 	acc, src = acc[i:], src[i:]
 	src = src[:len(acc)]
 	for j := range acc {
-		acc[j] += src[j] * k
+		acc[j] += fullScale(src[j]) * k
 	}
+}
+
+// fullScale holds an f32 sample to [-1, 1]; NaN becomes 0.
+func fullScale(v float32) float32 {
+	switch {
+	case v > 1:
+		return 1
+	case v < -1:
+		return -1
+	case v != v:
+		return 0
+	}
+	return v
 }
 
 // Skip advances the ramp over frames frames without summing (for a stream

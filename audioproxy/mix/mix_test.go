@@ -2,6 +2,7 @@ package mix
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"droidplex/internal/testutil"
@@ -90,6 +91,15 @@ func TestAddF32AndViews(t *testing.T) {
 	}
 	if len(S16(b[:5])) != 2 || S16(b[:1]) != nil || F32(b[:3]) != nil {
 		t.Fatal("views")
+	}
+	// Beyond full scale, infinite or NaN: held to [-1, 1], NaN silent, so
+	// the gain still applies.
+	src := []float32{1.5, float32(math.Inf(-1)), float32(math.NaN()), math.MaxFloat32}
+	acc = make([]float32, 4)
+	g = NewRamp(0.5)
+	AddF32(acc, src, 2, &g)
+	if want := []float32{0.5, -0.5, 0, 0.5}; !slices.Equal(acc, want) {
+		t.Fatalf("acc = %v, want %v", acc, want)
 	}
 }
 
