@@ -52,6 +52,10 @@ Flags:
 	fs.StringVar(&cfg.InputSocket, "inputproxyd", inputwire.DefaultAPISocket, "inputproxyd's API socket, asked for each container's input clones (\"\": none)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	_ = fs.Parse(os.Args[1:])
+	if fs.NArg() > 0 { // flag parsing stopped there: the flags after it would be ignored
+		fmt.Fprintf(fs.Output(), "droidplexd: unexpected argument %q (droidplexd takes flags only; see --help)\n", fs.Arg(0))
+		os.Exit(2)
+	}
 	if *showVersion {
 		fmt.Println(version.String())
 		return
