@@ -149,14 +149,23 @@ func (m *Manager) Start(ctx context.Context, name string) error {
 	}
 	e.op.Lock()
 	defer e.op.Unlock()
-	ok, err := m.cfg.Runtime.Exists(name)
-	if err != nil {
-		return fmt.Errorf("start %s: %w", name, err)
-	}
-	if !ok {
-		return fmt.Errorf("start %s: %w", name, ErrNotCreated)
+	if err := m.created("start", name); err != nil {
+		return err
 	}
 	return m.start(ctx, e)
+}
+
+// created returns an error matching ErrNotCreated if name was never
+// created (only Ensure creates).
+func (m *Manager) created(op, name string) error {
+	ok, err := m.cfg.Runtime.Exists(name)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", op, name, err)
+	}
+	if !ok {
+		return fmt.Errorf("%s %s: %w", op, name, ErrNotCreated)
+	}
+	return nil
 }
 
 // start runs with e.op held.

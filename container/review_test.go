@@ -147,3 +147,19 @@ func TestReusedDeviceNumberLeavesAnAdoptedContainer(t *testing.T) {
 		"instance add-device personal /dev/input/event7 c 13:71",
 	})
 }
+
+// Restart of a container never created started it anyway (the LXC runtime
+// then wrote its config: a create), though start refuses it: a restart
+// must be refused the same way, and leave the container alone.
+func TestRestartOfUncreatedContainerIsRefused(t *testing.T) {
+	r := newRig(t, twoContainers)
+	if err := r.m.Restart(context.Background(), "work"); !errors.Is(err, container.ErrNotCreated) {
+		t.Fatalf("restart uncreated: %v", err)
+	}
+	if r.rt.Running("work") != nil {
+		t.Fatal("the uncreated container runs")
+	}
+	if st, _ := r.m.Status("work"); st.State != wire.StateStopped {
+		t.Fatalf("status %+v", st)
+	}
+}

@@ -171,6 +171,9 @@ func (m *Manager) Restart(ctx context.Context, name string) error {
 	}
 	e.op.Lock()
 	defer e.op.Unlock()
+	if err := m.created("restart", name); err != nil {
+		return err
+	}
 	if err := m.stop(ctx, e); err != nil {
 		return err
 	}
