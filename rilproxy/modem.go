@@ -117,7 +117,7 @@ func (m *Mux) fromModem(body []byte) {
 	}
 	r, _ := policy.Request(sl.id)
 	if sl.cache == nil && sl.op == opNone && r.Invalidates == nil &&
-		sl.id != parcel.ReqGetCurrentCalls && sl.id != parcel.ReqDial {
+		sl.id != parcel.ReqGetCurrentCalls && sl.id != parcel.ReqDial && sl.id != parcel.ReqSendUssd {
 		// the relay path: no policy state involved, no Mux lock
 		if sl.sess != nil {
 			sl.sess.relay(body, parcel.Solicited, sl.serial)
@@ -151,6 +151,10 @@ func (m *Mux) finishLocked(sl slot, e parcel.Errno, body []byte) {
 			m.dialSettle = m.pollSeq + 1
 			m.pollLocked()
 		}
+	}
+	if id == parcel.ReqSendUssd && e != parcel.Success && sl.owner > 0 &&
+		m.ussd == m.cfg.Policy.Containers[sl.owner-1] {
+		m.ussd = "" // refused or timed out: no session, no replies to route
 	}
 	if o == opPoll {
 		m.pollDoneLocked(nil)
@@ -240,17 +244,23 @@ func (m *Mux) unsolLocked(msg parcel.Message, body []byte) {
 	case policy.Owner:
 		m.sendTo([]string{m.cfg.Policy.Owner}, body)
 	case policy.Foreground:
-		to := policy.SMSTarget(policy.Config{Containers: m.cfg.Policy.Containers, SMSTarget: policy.RingForeground}, m.fg, m.connected)
-		if msg.Unsol == parcel.UnsolOnUssd {
-			if m.connected(m.ussd) { // a reply to the code that container sent
-				to = m.ussd
-			}
-			if !ussdContinues(msg.Payload) {
-				m.ussd = ""
-			}
+		m.sendTo([]string{m.foregroundLocked()}, body)
+	case policy.USSDSession:
+		to := m.foregroundLocked()
+		if m.connected(m.ussd) { // a reply to the code that container sent
+			to = m.ussd
+		}
+		if !ussdContinues(msg.Payload) {
+			m.ussd = ""
 		}
 		m.sendTo([]string{to}, body)
 	}
+}
+
+// foregroundLocked is the connected foreground container, else the first
+// connected one ("" if none is).
+func (m *Mux) foregroundLocked() string {
+	return policy.SMSTarget(policy.Config{Containers: m.cfg.Policy.Containers, SMSTarget: policy.RingForeground}, m.fg, m.connected)
 }
 
 // ussdContinues reports whether an ON_USSD indication keeps its session

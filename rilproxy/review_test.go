@@ -231,3 +231,27 @@ func TestUSSDReplyGoesToItsSender(t *testing.T) {
 		t.Errorf("work (foreground) got %q, want %q", got[w], want)
 	}
 }
+
+// A SEND_USSD the modem refuses opens no session: USSD that follows (the
+// network's own) goes to the foreground container, not to the container
+// whose code failed.
+func TestRefusedUSSDOpensNoSession(t *testing.T) {
+	modem := &rilproxytest.Modem{Handler: func(req parcel.Request) rilproxytest.Reply {
+		if req.ID == parcel.ReqSendUssd {
+			return rilproxytest.Reply{Error: parcel.GenericFailure}
+		}
+		return rilproxytest.Reply{}
+	}}
+	r := startRig(t, Config{}, modem)
+	r.m.SetForeground("work")
+	p, w := r.dial("personal"), r.dial("work")
+	wantErr(t, do(t, p, parcel.ReqSendUssd, parcel.AppendString(nil, "*100#")), parcel.GenericFailure)
+	modem.Unsol(parcel.UnsolOnUssd, parcel.AppendStrings(nil, parcel.Strs("0", "network news")...))
+	m, err := w.WaitUnsol(parcel.UnsolOnUssd)
+	if err != nil {
+		t.Fatalf("work (foreground) did not get the network's USSD: %v", err)
+	}
+	if v, _ := parcel.DecodeUnsol(m.Unsol, m.Payload); v.(parcel.Strings)[1].S != "network news" {
+		t.Fatalf("work got %v", v)
+	}
+}

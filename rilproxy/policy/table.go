@@ -99,7 +99,7 @@ var reqs = []Rule{
 	{26, Forward, nil, "mobile-originated SMS from any container"},
 	{27, Forward, nil, "data calls are shared (one PDP context per APN)"},
 	{28, Forward, nil, "SIM file access is read-mostly and per request"},
-	{29, Forward, nil, "USSD from any container; replies go to the foreground"},
+	{29, Forward, nil, "USSD from any container; the replies of its session go to it"},
 	{30, Forward, nil, "cancels the USSD session"},
 	{31, Forward, nil, "query"},
 	{32, Forward, nil, "CLIR is applied per dial by the client"},

@@ -27,11 +27,15 @@ const (
 	// Consume: kept by the proxy, never forwarded (RIL_CONNECTED: each client
 	// gets its own on accept).
 	Consume
+	// USSDSession: the container whose SEND_USSD opened the USSD session
+	// still open (the reply is its data: a balance, a mobile-money menu),
+	// else the foreground container (USSD the network starts).
+	USSDSession
 )
 
 var routeNames = [...]string{
 	Broadcast: "broadcast", CallRelated: "call-related", SMS: "sms-target", Owner: "owner",
-	Foreground: "foreground", Consume: "consume",
+	Foreground: "foreground", Consume: "consume", USSDSession: "ussd-session",
 }
 
 func (r Route) String() string {
@@ -68,7 +72,7 @@ var unsols = []UnsolRule{
 	{1003, SMS, 37, nil, "incoming SMS: one target, one acknowledgement"},
 	{1004, SMS, 37, nil, "status report of an SMS: one target, one acknowledgement"},
 	{1005, SMS, 0, nil, "SMS stored on the SIM: one target, no acknowledgement"},
-	{1006, Foreground, 0, nil, "USSD reply: the user typed the code in the foreground"},
+	{1006, USSDSession, 0, nil, "USSD reply: to the container whose SEND_USSD opened the session, else the foreground"},
 	{1007, Foreground, 0, nil, "USSD request from the network"},
 	{1008, Broadcast, 0, nil, "network time; the proxy also keeps the last one for new clients"},
 	{1009, Broadcast, 0, []parcel.ReqID{19}, "signal strength"},
