@@ -1,8 +1,6 @@
 package rilproxy
 
 import (
-	"time"
-
 	"droidplex/rilproxy/parcel"
 )
 
@@ -89,7 +87,7 @@ func (m *Mux) cached(s *session, req parcel.Request, body []byte) {
 	}
 	e.lead, e.inval = true, m.inval[req.ID]
 	sl.id, sl.serial, sl.sess, sl.cache = req.ID, req.Serial, s, e
-	sl.deadline = time.Now().Add(m.cfg.Timeout).UnixNano()
+	sl.deadline = m.deadline(m.cfg.Timeout)
 	t.mu.Unlock()
 	m.mu.Unlock()
 	parcel.SetRequestSerial(body, serial)

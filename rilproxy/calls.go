@@ -2,7 +2,6 @@ package rilproxy
 
 import (
 	"slices"
-	"time"
 
 	"droidplex/container/wire"
 	"droidplex/rilproxy/parcel"
@@ -117,7 +116,7 @@ func (m *Mux) dialLocked(d deferredDial) {
 		return
 	}
 	sl.id, sl.serial, sl.sess = parcel.ReqDial, d.serial, d.s
-	sl.deadline = time.Now().Add(m.cfg.Timeout).UnixNano()
+	sl.deadline = m.deadline(m.cfg.Timeout)
 	parcel.SetRequestSerial(d.body, serial)
 	select {
 	case m.intQ <- d.body:

@@ -42,7 +42,7 @@ type slot struct {
 	id       parcel.ReqID
 	serial   int32    // the client's serial
 	sess     *session // nil: the proxy's own, or the client left (reply dropped)
-	deadline int64    // unix nanoseconds
+	deadline int64    // Mux.clock reading
 	op       op
 	cache    *cacheEntry // the lead of a merged cached query
 }

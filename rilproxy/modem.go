@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"time"
 
 	"droidplex/rilproxy/parcel"
 	"droidplex/rilproxy/policy"
@@ -66,7 +65,7 @@ func (m *Mux) internalLocked(id parcel.ReqID, payload []byte, o op) bool {
 		return false
 	}
 	sl.id, sl.op = id, o
-	sl.deadline = time.Now().Add(m.cfg.Timeout).UnixNano()
+	sl.deadline = m.deadline(m.cfg.Timeout)
 	select {
 	case m.intQ <- parcel.AppendRequest(nil, id, serial, payload):
 		return true

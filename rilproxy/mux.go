@@ -73,7 +73,8 @@ type Mux struct {
 	}
 	cache   map[cacheKey]*cacheEntry
 	inval   [138]uint32
-	dropped uint64 // call events nobody read in time
+	dropped uint64    // call events nobody read in time
+	epoch   time.Time // request deadlines count from it on the monotonic clock
 }
 
 // New returns a Mux for cfg.
@@ -88,7 +89,7 @@ func New(cfg Config, log *slog.Logger) (*Mux, error) {
 		events: make(chan wire.CallState, 64), intQ: make(chan []byte, 1024), ready: make(chan struct{}),
 		sessions: make([]*session, n), tables: make([]*table, n+1),
 		radioState: radioUnavailable, rilVersion: cfg.RILVersion, sentPower: -1, sentScreen: -1,
-		cache: map[cacheKey]*cacheEntry{},
+		cache: map[cacheKey]*cacheEntry{}, epoch: time.Now(),
 	}
 	m.tables[0] = newTable(ownerProxy, maxSlots)
 	for i, name := range cfg.Policy.Containers {
@@ -188,13 +189,21 @@ func (m *Mux) expireLoop(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case now := <-tick.C:
+		case <-tick.C:
 			m.mu.Lock()
-			m.failLocked(now.UnixNano(), parcel.GenericFailure)
+			m.failLocked(m.clock(), parcel.GenericFailure)
 			m.mu.Unlock()
 		}
 	}
 }
+
+// clock is the time since m was made, on the monotonic clock: a step of
+// the wall clock (NTP or NITZ setting the date) neither times out every
+// request in flight at once nor delays their timeouts.
+func (m *Mux) clock() int64 { return int64(time.Since(m.epoch)) }
+
+// deadline is the clock reading d from now.
+func (m *Mux) deadline(d time.Duration) int64 { return m.clock() + int64(d) }
 
 // failLocked answers every request in flight whose deadline is before now
 // with e and frees its slot (a late reply is then dropped).

@@ -159,7 +159,7 @@ func (m *Mux) forward(s *session, req parcel.Request, body []byte) bool {
 		return false
 	}
 	sl.id, sl.serial, sl.sess = req.ID, req.Serial, s
-	sl.deadline = time.Now().Add(m.timeout(req.ID)).UnixNano()
+	sl.deadline = m.deadline(m.timeout(req.ID))
 	t.mu.Unlock()
 	parcel.SetRequestSerial(body, serial)
 	m.writeModem(body)
