@@ -34,6 +34,9 @@ type Config struct {
 	// StopTimeout is how long a stopping init gets before it is killed
 	// (0: 10s).
 	StopTimeout time.Duration
+	// InputsTimeout bounds the wait for Inputs (0: 5s): a container starts
+	// without clones rather than wait for an input proxy that does not answer.
+	InputsTimeout time.Duration
 }
 
 // Manager owns the configured containers' lifecycle.
@@ -78,6 +81,9 @@ func New(cfg Config) *Manager {
 	}
 	if cfg.StopTimeout == 0 {
 		cfg.StopTimeout = 10 * time.Second
+	}
+	if cfg.InputsTimeout == 0 {
+		cfg.InputsTimeout = 5 * time.Second
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -291,6 +297,8 @@ func (m *Manager) clones(ctx context.Context, name string) []spec.Device {
 	if m.cfg.Inputs == nil {
 		return nil
 	}
+	ctx, cancel := context.WithTimeout(ctx, m.cfg.InputsTimeout)
+	defer cancel()
 	devs, err := m.cfg.Inputs.Clones(ctx, name)
 	if err != nil {
 		m.log.Warn("starting without input clones", "container", name, "err", err)

@@ -163,3 +163,37 @@ func TestRestartOfUncreatedContainerIsRefused(t *testing.T) {
 		t.Fatalf("status %+v", st)
 	}
 }
+
+// stuckInputs is an input proxy that accepts the request and never answers.
+type stuckInputs struct{}
+
+func (stuckInputs) Clones(ctx context.Context, _ string) ([]spec.Device, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// An input proxy that accepted the request for a container's clones but
+// never answered (stopped, wedged) held the start forever, and every stop
+// or restart of that container behind it: the API's starts have no
+// deadline. The container must start without clones once InputsTimeout
+// has passed.
+func TestStuckInputProxyDoesNotHoldAStart(t *testing.T) {
+	tr := &containertest.Transcript{}
+	rt := containertest.NewRuntime(tr)
+	m := container.New(container.Config{File: mustParse(t, twoContainers), Runtime: rt, Host: containertest.NewHost(tr),
+		Log: testutil.Logger(t), Inputs: stuckInputs{}, InputsTimeout: 50 * time.Millisecond})
+	done := make(chan error, 1)
+	go func() {
+		_, err := m.Ensure(context.Background(), "work")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		defer func() { _ = m.StopAll(context.Background()); m.Close(); m.Wait() }()
+		if err != nil || rt.Running("work") == nil {
+			t.Fatalf("ensure: %v, running %v", err, rt.Running("work") != nil)
+		}
+	case <-time.After(10 * time.Second): // a hang guard; the stuck start is left behind
+		t.Fatal("the start still waits for the input proxy")
+	}
+}
