@@ -198,56 +198,71 @@ func TestBrokenClientThatKeepsTalkingIsDropped(t *testing.T) {
 	}
 }
 
-// TestClientHangingUpOnABlockedWakeIsFreed: a client that wins the race
-// between the callback's O_NONBLOCK check and its eventfd write (it
-// switched the eventfd to blocking mode with a full counter just then), so
-// that the device callback is blocked in its wake-up, and then hangs up (or
-// dies): the watchdog still frees the callback and the stream goes away,
-// where it used to leave the device blocked for ever (every container
-// silent) because the stream was no longer in the watchdog's table while
-// its removal waited for that very callback.
-func TestClientHangingUpOnABlockedWakeIsFreed(t *testing.T) {
-	eng := newTestEngine(t, 4)
-	srv := NewServer(eng, 16, discardLogger(t))
-	defer srv.Close()
-	path := filepath.Join(shortDir(t), "work.sock")
-	if err := srv.Listen("work", path, unixsock.ListenOptions{UID: -1, GID: -1}); err != nil {
-		t.Fatal(err)
+// TestBlockedWakeIsFreed: a client wins the race between the callback's
+// O_NONBLOCK check and its eventfd write (it switched the eventfd to
+// blocking mode with a full counter just then), so the device callback is
+// blocked in its wake-up. Then the client hangs up (or dies), or the server
+// shuts down: either way the watchdog still frees the callback and the
+// stream goes away. It used to stay blocked for ever (every container
+// silent, and Close never returning): once the client hung up, the stream
+// had left the watchdog's table while its removal waited for that very
+// callback; on Close the watchdog stopped first.
+func TestBlockedWakeIsFreed(t *testing.T) {
+	for _, name := range []string{"client hangs up", "server shuts down"} {
+		t.Run(name, func(t *testing.T) {
+			eng := newTestEngine(t, 4)
+			srv := NewServer(eng, 16, discardLogger(t))
+			defer srv.Close()
+			path := filepath.Join(shortDir(t), "work.sock")
+			if err := srv.Listen("work", path, unixsock.ListenOptions{UID: -1, GID: -1}); err != nil {
+				t.Fatal(err)
+			}
+			conn, mf, ef := rawOpen(t, path)
+			defer conn.Close()
+			mf.Close()
+			ss := eng.Streams(eng.Container("work"))
+			if len(ss) != 1 {
+				t.Fatalf("%d streams", len(ss))
+			}
+			s := ss[0]
+			st := s.waker.(*stream)
+			// The client's move: blocking mode and a counter one below its
+			// maximum, so that the next write of 1 blocks.
+			rc, _ := ef.SyscallConn()
+			rc.Control(func(fd uintptr) { syscall.SetNonblock(int(fd), false) })
+			if _, err := ef.Write([]byte{0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}); err != nil {
+				t.Fatal(err)
+			}
+			// The device callback, past the O_NONBLOCK check when the client
+			// struck (Process's steps around Stream.wake, with the check lost).
+			eng.epoch.Add(1)
+			eng.waking.Store(s)
+			freed := make(chan struct{})
+			go func() {
+				linux.EventfdPoke(st.fd) // blocks until somebody reads the counter
+				eng.waking.Store(nil)
+				eng.epoch.Add(1)
+				close(freed)
+			}()
+			closed := make(chan struct{})
+			if name == "client hangs up" {
+				conn.Close() // (or dies)
+				ef.Close()
+				close(closed)
+			} else {
+				ef.Close()
+				go func() { srv.Close(); close(closed) }()
+			}
+			select {
+			case <-freed:
+			case <-time.After(10 * time.Second): // a hang detector; the watchdog acts within 300 ms
+				linux.EventfdRead(st.fd) // free the callback so that the test can end
+				<-freed
+				<-closed
+				t.Fatal("the device callback stayed blocked")
+			}
+			<-closed
+			waitFor(t, "the stream to be freed", func() bool { return len(eng.Streams(nil)) == 0 })
+		})
 	}
-	conn, mf, ef := rawOpen(t, path)
-	mf.Close()
-	ss := eng.Streams(eng.Container("work"))
-	if len(ss) != 1 {
-		t.Fatalf("%d streams", len(ss))
-	}
-	s := ss[0]
-	st := s.waker.(*stream)
-	// The client's move: blocking mode and a counter one below its maximum,
-	// so that the next write of 1 blocks.
-	rc, _ := ef.SyscallConn()
-	rc.Control(func(fd uintptr) { syscall.SetNonblock(int(fd), false) })
-	if _, err := ef.Write([]byte{0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}); err != nil {
-		t.Fatal(err)
-	}
-	// The device callback, past the O_NONBLOCK check when the client struck
-	// (Process's steps around Stream.wake, with the check lost).
-	eng.epoch.Add(1)
-	eng.waking.Store(s)
-	freed := make(chan struct{})
-	go func() {
-		linux.EventfdPoke(st.fd) // blocks until somebody reads the counter
-		eng.waking.Store(nil)
-		eng.epoch.Add(1)
-		close(freed)
-	}()
-	conn.Close() // the client hangs up (or dies)
-	ef.Close()
-	select {
-	case <-freed:
-	case <-time.After(10 * time.Second): // a hang detector; the watchdog acts within 300 ms
-		linux.EventfdRead(st.fd) // free the callback so that the test can end
-		<-freed
-		t.Fatal("the device callback stayed blocked on the eventfd of a client that hung up")
-	}
-	waitFor(t, "the stream to be freed", func() bool { return len(eng.Streams(nil)) == 0 })
 }

@@ -31,8 +31,13 @@ type Server struct {
 	conns     map[*net.UnixConn]struct{}
 	pending   map[*Container]int // connections that have not sent Open yet
 	streams   map[*Stream]*stream
-	wg        sync.WaitGroup
+	wg        sync.WaitGroup // accept and stream goroutines
 	stop      chan struct{}
+	// The watchdog outlives the streams on Close: a stream's removal may
+	// wait for a callback that only the watchdog can free.
+	wd     sync.WaitGroup
+	wdStop chan struct{}
+	wdOnce sync.Once
 	// route receives the routes shims ask for (wire.Route); nil ignores
 	// them. Set before Listen (policy_run.go).
 	route func(container string, devices uint32)
@@ -45,8 +50,9 @@ type Server struct {
 // ringPeriods device periods, or the client's period hint if that is larger.
 func NewServer(eng *Engine, ringPeriods int, log *slog.Logger) *Server {
 	s := &Server{eng: eng, log: log, ringPeriods: uint32(max(ringPeriods, 2)),
-		conns: map[*net.UnixConn]struct{}{}, pending: map[*Container]int{}, streams: map[*Stream]*stream{}, stop: make(chan struct{})}
-	s.wg.Go(s.watchdog)
+		conns: map[*net.UnixConn]struct{}{}, pending: map[*Container]int{}, streams: map[*Stream]*stream{},
+		stop: make(chan struct{}), wdStop: make(chan struct{})}
+	s.wd.Go(s.watchdog)
 	return s
 }
 
@@ -60,7 +66,7 @@ func (s *Server) watchdog() {
 	var last *Stream
 	for {
 		select {
-		case <-s.stop:
+		case <-s.wdStop:
 			return
 		case <-t.C:
 		}
@@ -114,6 +120,8 @@ func (s *Server) Close() error {
 	}
 	s.mu.Unlock()
 	s.wg.Wait()
+	s.wdOnce.Do(func() { close(s.wdStop) })
+	s.wd.Wait()
 	return nil
 }
 
