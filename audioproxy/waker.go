@@ -3,6 +3,7 @@ package audioproxy
 import (
 	"os"
 	"sync/atomic"
+	"time"
 
 	"droidplex/internal/linux"
 )
@@ -52,4 +53,35 @@ func (st *stream) free() {
 	}
 	linux.Munmap(st.mem)
 	st.efd.Close()
+}
+
+// watchdog frees a device callback stuck in a stream's eventfd write (a
+// hostile client that switched its eventfd to blocking mode and filled the
+// counter between Wake's check and write): if the same wake is still in
+// progress a tick later, it drains that eventfd and drops the stream.
+func (s *Server) watchdog() {
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	var last *Stream
+	for {
+		select {
+		case <-s.wdStop:
+			return
+		case <-t.C:
+		}
+		cur := s.eng.waking.Load()
+		if cur == nil || cur != last {
+			last = cur
+			continue
+		}
+		s.mu.Lock()
+		st := s.streams[cur]
+		s.mu.Unlock()
+		if st != nil {
+			s.log.Warn("device callback blocked on a client's eventfd; dropping the stream", "container", cur.c.name, "id", cur.id)
+			st.hostile.Store(true)
+			st.drain()
+		}
+		last = nil
+	}
 }
