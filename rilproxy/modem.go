@@ -28,6 +28,9 @@ func (m *Mux) readModem(up io.Reader) error {
 	m.upOK.Store(false)
 	m.failLocked(math.MaxInt64, parcel.RadioNotAvailable)
 	m.radioState = radioUnavailable
+	// the next modem connection owes nothing to this one's deliveries: no
+	// SMS waits for an acknowledgement there, no USSD session is open
+	m.sms.pending, m.ussd = false, ""
 	for _, s := range m.sessions {
 		if s != nil {
 			s.unsol(parcel.UnsolRadioStateChanged, parcel.AppendInt32(nil, radioUnavailable))

@@ -255,3 +255,36 @@ func TestRefusedUSSDOpensNoSession(t *testing.T) {
 		t.Fatalf("work got %v", v)
 	}
 }
+
+// A new modem connection owes nothing to the old one's deliveries: an SMS
+// delivered before the modem went away is not acknowledged to the modem
+// that comes back (it never sent that SMS), and a USSD session open on the
+// old connection routes nothing on the new one.
+func TestModemReconnectForgetsSMSAndUSSD(t *testing.T) {
+	modem := &rilproxytest.Modem{}
+	r := startRig(t, cfgWith(func(c *policy.Config) { c.SMSTarget = "work" }), modem)
+	r.m.SetForeground("work")
+	p, w := r.dial("personal"), r.dial("work")
+	wantErr(t, do(t, p, parcel.ReqSendUssd, parcel.AppendString(nil, "*100#")), parcel.Success)
+	modem.Unsol(parcel.UnsolNewSms, parcel.AppendString(nil, "0791"))
+	if _, err := w.WaitUnsol(parcel.UnsolNewSms); err != nil {
+		t.Fatal(err)
+	}
+	r.m.wmu.Lock()
+	r.m.up.Close()
+	r.m.wmu.Unlock()
+	waitFor(t, "modem gone", func() bool { return !r.m.upOK.Load() })
+	waitFor(t, "modem back and greeted", func() bool {
+		r.m.mu.Lock()
+		defer r.m.mu.Unlock()
+		return r.m.upOK.Load() && r.m.radioState != radioUnavailable
+	})
+	wantErr(t, do(t, w, parcel.ReqSmsAcknowledge, parcel.AppendInts(nil, 1, 0)), parcel.Success)
+	if n := modem.Count(parcel.ReqSmsAcknowledge); n != 0 {
+		t.Errorf("%d SMS_ACKNOWLEDGE sent to a modem that delivered no SMS", n)
+	}
+	modem.Unsol(parcel.UnsolOnUssd, parcel.AppendStrings(nil, parcel.Strs("0", "network news")...))
+	if _, err := w.WaitUnsol(parcel.UnsolOnUssd); err != nil {
+		t.Errorf("work (foreground) did not get the new modem's USSD: %v", err)
+	}
+}
