@@ -96,6 +96,9 @@ func (d *Device) flushFrame() Result {
 			}
 			continue
 		}
+		if d.strayRepeat(e) {
+			continue
+		}
 		if e.Type == EvKey && e.Value == 1 && d.withheld != 0 && !d.chord.isFired() {
 			d.flushWithheld()
 		}
@@ -156,11 +159,20 @@ func (d *Device) chordKey(i int, e Event) bool {
 			d.put(e)
 		}
 	default:
-		if d.withheld&bit == 0 && !c.fired.Load() {
+		if d.withheld&bit == 0 && !c.fired.Load() && !d.strayRepeat(e) {
 			d.put(e)
 		}
 	}
 	return false
+}
+
+// strayRepeat reports whether e is an autorepeat of a key the foreground
+// clone was not sent down (it was held through a switch). The kernel
+// passes repeats on without checking the key is down, so the clone's
+// reader would take it for a press whose release never comes: the
+// kernel drops the release of a key its clone does not have down.
+func (d *Device) strayRepeat(e Event) bool {
+	return e.Type == EvKey && e.Value == 2 && !d.sent.KeyDown(e.Code)
 }
 
 func (d *Device) flushWithheld() {
