@@ -248,32 +248,8 @@ func (m *Mux) unsolLocked(msg parcel.Message, body []byte) {
 	case policy.Foreground:
 		m.sendTo([]string{m.foregroundLocked()}, body)
 	case policy.USSDSession:
-		to := m.foregroundLocked()
-		if m.connected(m.ussd) { // a reply to the code that container sent
-			to = m.ussd
-		}
-		if !ussdContinues(msg.Payload) {
-			m.ussd = ""
-		}
-		m.sendTo([]string{to}, body)
+		m.sendTo([]string{m.ussdTargetLocked(msg.Payload)}, body)
 	}
-}
-
-// foregroundLocked is the connected foreground container, else the first
-// connected one ("" if none is).
-func (m *Mux) foregroundLocked() string {
-	return policy.SMSTarget(policy.Config{Containers: m.cfg.Policy.Containers, SMSTarget: policy.RingForeground}, m.fg, m.connected)
-}
-
-// ussdContinues reports whether an ON_USSD indication keeps its session
-// open: type "1", the network asks the user for more.
-func ussdContinues(payload []byte) bool {
-	p, err := parcel.DecodeUnsol(parcel.UnsolOnUssd, payload)
-	if err != nil {
-		return false
-	}
-	v := p.(parcel.Strings)
-	return len(v) > 0 && v[0].S == "1"
 }
 
 func (m *Mux) connected(name string) bool {

@@ -123,25 +123,6 @@ func (m *Mux) request(s *session, body []byte) {
 	}
 }
 
-// ussdRequest forwards SEND_USSD, which opens a USSD session of s (the
-// replies, ON_USSD, are then s's), or CANCEL_USSD, which closes s's.
-func (m *Mux) ussdRequest(s *session, req parcel.Request, body []byte) {
-	m.mu.Lock()
-	if req.ID == parcel.ReqSendUssd {
-		m.ussd = s.name // before forwarding: the reply may come first
-	} else if m.ussd == s.name {
-		m.ussd = ""
-	}
-	m.mu.Unlock()
-	if !m.forward(s, req, body) && req.ID == parcel.ReqSendUssd {
-		m.mu.Lock()
-		if m.ussd == s.name {
-			m.ussd = ""
-		}
-		m.mu.Unlock()
-	}
-}
-
 // forward sends a request upstream under a remapped serial; false when it
 // was answered locally instead (no modem, or too many requests in flight).
 func (m *Mux) forward(s *session, req parcel.Request, body []byte) bool {
