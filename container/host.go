@@ -82,6 +82,13 @@ func (h OSHost) Binder(dir string) ([]spec.Device, func(), error) {
 	return devs, undo, nil
 }
 
+// UnmountBinder implements Host: only a binderfs mount is taken away.
+func (OSHost) UnmountBinder(dir string) {
+	if t, err := linux.Statfs(dir); err == nil && t == unix.BINDERFS_SUPER_MAGIC {
+		_ = linux.Unmount(dir, unix.MNT_DETACH)
+	}
+}
+
 func allocBinders(dir string) ([]spec.Device, error) {
 	ctl, err := os.Open(filepath.Join(dir, "binder-control"))
 	if err != nil {

@@ -192,7 +192,7 @@ func (m *Manager) start(ctx context.Context, e *entry) error {
 			m.mu.Lock()
 			e.inputs, e.adopted = nil, true
 			m.mu.Unlock()
-			m.running(e, inst, nil)
+			m.running(e, inst, m.adoptedUndo(e.conf.Name))
 			return nil
 		}
 		m.setState(e, wire.StateFailed, err.Error())

@@ -3,14 +3,20 @@ package container_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"droidplex/container"
 	"droidplex/container/config"
 	"droidplex/container/containertest"
 	"droidplex/container/spec"
 	"droidplex/container/wire"
+	"droidplex/internal/linux"
 	"droidplex/internal/testutil"
 )
 
@@ -196,4 +202,75 @@ func TestStuckInputProxyDoesNotHoldAStart(t *testing.T) {
 	case <-time.After(10 * time.Second): // a hang guard; the stuck start is left behind
 		t.Fatal("the start still waits for the input proxy")
 	}
+}
+
+// A container adopted after a droidplexd restart had no host setup to
+// undo, so when its init exited the binderfs instance the earlier
+// droidplexd mounted for it stayed mounted, and the restart mounted
+// another on top: one more stacked binderfs per restart of droidplexd.
+func TestAdoptedContainersBinderfsIsUnmountedAfterItsInit(t *testing.T) {
+	r := newRig(t, twoContainers)
+	r.h.HasBinderfs = true
+	ctx := context.Background()
+	f := mustParse(t, twoContainers)
+	s := container.BuildSpec(f, f.Containers[0], nil) // started by an earlier droidplexd
+	if err := r.rt.Create(s); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.rt.Start(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.m.Adopt(); len(got) != 1 || got[0] != "work" {
+		t.Fatalf("adopted %q", got)
+	}
+	r.states(t, 1) // running
+	r.tr.Lines()
+	r.rt.Running("work").Kill()
+	r.states(t, 3) // failed, starting, running
+	equal(t, "transcript", r.tr.Lines(), []string{
+		"instance killed work",
+		"host binderfs unmount /state/work/binderfs",
+		"host binderfs mount /state/work/binderfs",
+		"runtime start work devices=/dev/null,/dev/zero,/dev/full,/dev/random,/dev/urandom,/dev/tty,/dev/fuse,/dev/binder,/dev/hwbinder,/dev/vndbinder",
+	})
+}
+
+// OSHost.UnmountBinder takes away a binderfs mount and nothing else.
+func TestOSHostUnmountBinder(t *testing.T) {
+	testutil.RequireRoot(t)
+	mounted := func(dir string) bool {
+		b, err := os.ReadFile("/proc/self/mountinfo")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Contains(string(b), " "+dir+" ")
+	}
+	t.Run("other mount left alone", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := linux.Mount("tmpfs", dir, "tmpfs", 0, ""); err != nil {
+			t.Fatal(err)
+		}
+		defer linux.Unmount(dir, unix.MNT_DETACH)
+		container.OSHost{}.UnmountBinder(dir)
+		container.OSHost{}.UnmountBinder(filepath.Join(dir, "nonexistent"))
+		if !mounted(dir) {
+			t.Fatal("a tmpfs was unmounted")
+		}
+	})
+	t.Run("binderfs unmounted", func(t *testing.T) {
+		b, _ := os.ReadFile("/proc/filesystems")
+		if !strings.Contains(string(b), "\tbinder\n") && os.Getenv("DROIDPLEX_IN_VM") != "1" {
+			testutil.SkipCoveredElsewhere(t, "kernel has no binderfs", "make vmtest")
+		}
+		dir := t.TempDir()
+		_, undo, err := container.OSHost{}.Binder(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		container.OSHost{}.UnmountBinder(dir)
+		if mounted(dir) {
+			undo()
+			t.Fatal("binderfs still mounted")
+		}
+	})
 }

@@ -68,6 +68,10 @@ type Host interface {
 	// in it. undo unmounts it. A kernel without binderfs gives an error
 	// matching kernel.ErrNotSupported.
 	Binder(dir string) (devs []spec.Device, undo func(), err error)
+	// UnmountBinder unmounts the binderfs instance at dir, if one is
+	// mounted there: Binder's undo for a container an earlier droidplexd
+	// started (and this one adopted).
+	UnmountBinder(dir string)
 }
 
 // Inputs hands out a container's input clones (inputproxyd's uinput clones

@@ -279,10 +279,19 @@ func (m *Manager) Adopt() []string {
 			m.mu.Lock()
 			e.want, e.inputs, e.adopted = true, nil, true
 			m.mu.Unlock()
-			m.running(e, inst, nil)
+			m.running(e, inst, m.adoptedUndo(name))
 			adopted = append(adopted, name)
 		}
 		e.op.Unlock()
 	}
 	return adopted
+}
+
+// adoptedUndo is the host setup to undo once an adopted init (started by
+// an earlier droidplexd) exits: the binderfs mounted for it then.
+func (m *Manager) adoptedUndo(name string) *revert.Reverter {
+	dir := PathsFor(m.cfg.File, name).Binder
+	r := revert.New()
+	r.Add(func() { m.cfg.Host.UnmountBinder(dir) })
+	return r
 }

@@ -243,5 +243,13 @@ func (h *Host) Binder(dir string) ([]spec.Device, func(), error) {
 	return devs, func() { h.add("host binderfs unmount %s", dir) }, nil
 }
 
+// UnmountBinder implements container.Host; it records the unmount when
+// the host has binderfs.
+func (h *Host) UnmountBinder(dir string) {
+	if h.HasBinderfs {
+		h.add("host binderfs unmount %s", dir)
+	}
+}
+
 // Sorted returns lines sorted, for comparing transcripts of concurrent work.
 func Sorted(lines []string) []string { return slices.Sorted(slices.Values(lines)) }
