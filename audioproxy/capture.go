@@ -106,6 +106,7 @@ type captureFIFO struct {
 	// the callback's own state
 	scratch []byte // its view of one chunk
 	primed  bool
+	from    uint64 // where the chunk last pulled starts
 }
 
 // newCaptureFIFO returns a FIFO of frames frames that the reader starts
@@ -148,6 +149,7 @@ func (f *captureFIFO) pull(n int) []byte {
 	if w-r > f.cap/2 {
 		r = w - f.cap/2
 	}
+	f.from = r
 	if !f.primed && w-r < f.prime {
 		clear(out)
 		return out
@@ -171,15 +173,26 @@ func (f *captureFIFO) pull(n int) []byte {
 type enginePolicy struct {
 	capt     atomic.Pointer[captureFIFO]
 	onChange atomic.Pointer[func()]
+	pulled   *captureFIFO // the callback's: where captured took this chunk from
 }
 
 // captured returns the next n captured frames, or nil while the capture
 // device is closed. Only the device callback calls it.
 func (p *enginePolicy) captured(n int) []byte {
-	if f := p.capt.Load(); f != nil {
-		return f.pull(n)
+	p.pulled = p.capt.Load()
+	if p.pulled != nil {
+		return p.pulled.pull(n)
 	}
 	return nil
+}
+
+// fresh reports whether the chunk captured last was captured after the
+// microphone last changed hands (Capture.Handover): a stream given the
+// microphone while a callback runs must not get the frames that callback
+// took while another container had it. Only the device callback calls it.
+func (p *enginePolicy) fresh() bool {
+	f := p.pulled
+	return f != nil && f.from >= f.cut.Load()
 }
 
 // changed tells the policy that the set of streams changed.
@@ -209,10 +222,12 @@ func (p *streamPolicy) setGain(g float32) {
 }
 
 // fill writes one chunk of a capture stream into its ring span (a, b): the
-// microphone's frames if the stream has the microphone and the device is
-// open, silence otherwise, so a denied stream learns nothing.
-func (p *streamPolicy) fill(a, b, capt []byte) {
-	if capt != nil && p.mic.Load() {
+// microphone's frames if the stream has the microphone, the device is open
+// and the frames were captured since the microphone last changed hands
+// (ep.fresh; checked after the microphone, which the policy gives after
+// the hand-over), silence otherwise, so a denied stream learns nothing.
+func (p *streamPolicy) fill(a, b, capt []byte, ep *enginePolicy) {
+	if capt != nil && p.mic.Load() && ep.fresh() {
 		n := copy(a, capt)
 		copy(b, capt[n:])
 		return

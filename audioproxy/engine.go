@@ -276,7 +276,7 @@ func (e *Engine) mixChunk(t *table, out []byte, n int, now int64) {
 		cg := en.c.Gain()
 		for _, s := range en.streams {
 			if s.dir == wire.Input {
-				s.produce(n, now, capt)
+				s.produce(n, now, capt, &e.pol)
 				continue
 			}
 			s.consume(acc, tap, n, now, cg, e.ramp)

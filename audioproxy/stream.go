@@ -198,10 +198,10 @@ func (s *Stream) add(acc []float32, a, b []byte, g *mix.Ramp) {
 // produce writes n frames into an input stream and advances it: the
 // captured frames capt if the policy gives the stream the microphone,
 // silence otherwise (capture.go).
-func (s *Stream) produce(n int, now int64, capt []byte) {
+func (s *Stream) produce(n int, now int64, capt []byte, ep *enginePolicy) {
 	r := s.ring
 	a, b := r.Span(s.pos, uint32(n))
-	s.pol.fill(a, b, capt)
+	s.pol.fill(a, b, capt, ep)
 	s.pos += uint64(n)
 	r.SetWritePos(s.pos)
 	r.SetConsumed(s.pos, now)
