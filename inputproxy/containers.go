@@ -44,13 +44,12 @@ func (r *Router) AddContainer(container string) error {
 
 // RemoveContainer destroys container's clones (after releasing whatever
 // they hold, if it is the foreground) and reports their nodes to OnNodes.
+// A foreground container stays the foreground (as droidplexd keeps it):
+// when it gets clones again, they receive the input.
 func (r *Router) RemoveContainer(container string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.containers = slices.DeleteFunc(r.containers, func(c string) bool { return c == container })
-	if r.fg == container {
-		r.setForegroundLocked("")
-	}
 	var gone []Sink
 	for _, p := range r.pumps {
 		var s Sink

@@ -164,11 +164,14 @@ func (p *pump) addClone(container string, s Sink) {
 	}
 }
 
-// removeClone forgets container's clone and returns it (nil if none).
+// removeClone forgets container's clone and returns it (nil if none). The
+// foreground clone is first released; the foreground stays container's,
+// so a clone it is given again (it restarts) gets the input at once.
 func (p *pump) removeClone(container string) Sink {
 	s := p.clones[container]
 	delete(p.clones, container)
 	if container == p.fgName {
+		p.write(p.fg, p.dev.Release())
 		p.fg = nil
 	}
 	return s

@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	cwire "droidplex/container/wire"
 	"droidplex/inputproxy"
 	"droidplex/inputproxy/inputproxytest"
 	"droidplex/inputproxy/route"
@@ -108,4 +110,40 @@ func TestReplugAtSameNodeIsRouted(t *testing.T) {
 	b.WaitFor(t, "destroy personal/kbd")
 	kbd2.Send(route.Event{Type: route.EvKey, Code: 30, Value: 1}, route.Syn)
 	b.WaitFor(t, "personal/kbd2: KEY_A 1, SYN_REPORT 0")
+}
+
+// Restarting the foreground container (droidplex restart: a stop, then a
+// start) left inputproxyd routing input nowhere: the stop's removal of the
+// foreground container's clones also cleared the foreground, and the start
+// did not bring it back, while droidplexd still had that container in
+// front. Its new clones must get the input.
+func TestRestartedForegroundContainerGetsInput(t *testing.T) {
+	dir := testutil.RuntimeDir(t)
+	dpx, _ := droidplexdWithInputs(t, filepath.Join(dir, "droidplexd.sock"))
+	b := inputproxytest.NewBackend()
+	defer b.Close()
+	kbd := b.Plug("/dev/input/event1", inputproxytest.Keyboard("kbd"))
+	c := daemon(t, inputproxy.Config{APISocket: filepath.Join(dir, "in.sock"), Droidplexd: filepath.Join(dir, "droidplexd.sock"),
+		Backend: b})
+	subscribed(t, dpx, c) // personal is in front
+	state := func(container, s string) {
+		dpx.Hub.Publish(cwire.Event{Type: cwire.EventContainerState, ContainerState: &cwire.ContainerState{Container: container, State: s}})
+	}
+	kbd.Send(route.Event{Type: route.EvKey, Code: 30, Value: 1}, route.Syn) // KEY_A held through the restart
+	b.WaitFor(t, "personal/kbd: KEY_A 1, SYN_REPORT 0")
+	for _, s := range []string{cwire.StateStopping, cwire.StateStopped, cwire.StateStarting, cwire.StateRunning} {
+		state("personal", s)
+	}
+	state("work", cwire.StateRunning) // a marker: events are applied in order
+	until(t, "events applied", func() bool { return slices.Contains(status(t, c).Containers, "work") })
+	if fg := status(t, c).Foreground; fg != "personal" {
+		t.Errorf("foreground %q after personal's restart, droidplexd says personal", fg)
+	}
+	kbd.Send(route.Event{Type: route.EvKey, Code: 30, Value: 0}, route.Event{Type: route.EvKey, Code: 48, Value: 1}, route.Syn)
+	b.WaitFor(t, "personal/kbd: KEY_A 0, KEY_B 1, SYN_REPORT 0")
+	// The old clone was released before it went.
+	want := "personal/kbd: KEY_A 1, SYN_REPORT 0\npersonal/kbd: KEY_A 0, SYN_REPORT 0\ndestroy personal/kbd\npersonal/kbd: KEY_A 0, KEY_B 1, SYN_REPORT 0\n"
+	if got := b.Transcript("personal/kbd"); got != want {
+		t.Errorf("personal's clones were sent:\n%swant:\n%s", got, want)
+	}
 }
