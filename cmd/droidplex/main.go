@@ -43,6 +43,7 @@ under /run/droidplex; every subcommand takes --socket to point elsewhere.`,
 	for _, c := range commands {
 		root.AddCommand(c())
 	}
+	root.InitDefaultCompletionCmd() // now, so that it is checked too
 	refuseUnknownSubcommands(root)
 	return root
 }

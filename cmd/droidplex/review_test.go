@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +35,10 @@ func TestUnknownSubcommandOfAGroupFails(t *testing.T) {
 		}
 	}
 	walk(newRoot(), nil)
-	if len(groups) < 4 {
+	if !slices.ContainsFunc(groups, func(g []string) bool { return g[0] == "completion" }) {
+		groups = append(groups, []string{"completion"}) // cobra's own, added when run
+	}
+	if len(groups) < 5 {
 		t.Fatalf("only %d command groups found: %v", len(groups), groups)
 	}
 	for _, g := range groups {
