@@ -1,7 +1,9 @@
 package audioshim
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"droidplex/audioproxy/wire"
@@ -179,4 +181,23 @@ func (s *Stream) paceLocally(frames int) {
 	s.local = s.local.Add(time.Duration(frames) * time.Second / time.Duration(s.cfg.Params.Rate))
 	time.Sleep(time.Until(s.local))
 	s.base.Add(uint64(frames))
+}
+
+// nonBlocking checks that f (the pacing eventfd) is in non-blocking mode.
+func nonBlocking(f *os.File) error {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return fmt.Errorf("eventfd: %w", err)
+	}
+	var nb bool
+	if cerr := rc.Control(func(fd uintptr) { nb, err = linux.NonBlocking(int(fd)) }); cerr != nil {
+		return fmt.Errorf("eventfd: %w", cerr)
+	}
+	if err != nil {
+		return fmt.Errorf("eventfd: %w", err)
+	}
+	if !nb {
+		return errors.New("eventfd in blocking mode")
+	}
+	return nil
 }

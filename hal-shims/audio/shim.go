@@ -164,6 +164,12 @@ func (s *Stream) connect(timeout time.Duration) (err error) {
 		linux.Munmap(mem)
 		return fmt.Errorf("audioshim: %w", err)
 	}
+	// wait's deadline needs a non-blocking eventfd (os.NewFile polls only
+	// those); on a blocking one a server that never pokes blocks Write for ever.
+	if err := nonBlocking(files[1]); err != nil {
+		linux.Munmap(mem)
+		return fmt.Errorf("audioshim: %w: %w", wire.ErrMalformed, err)
+	}
 	files[0].Close()
 	conn.SetDeadline(time.Time{})
 	gone := new(atomic.Bool)

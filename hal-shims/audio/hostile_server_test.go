@@ -4,7 +4,9 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -119,5 +121,81 @@ func TestPositionNeverGoesBack(t *testing.T) {
 				t.Fatalf("position went back: %d → %d", before, after)
 			}
 		})
+	}
+}
+
+// TestBlockingEventfdRefused: a server whose pacing eventfd is in blocking
+// mode is refused at Open. (The stream waits on the eventfd with a
+// deadline, which only works on a non-blocking descriptor: with a blocking
+// one, a full ring and a server that never pokes blocked Write for ever.)
+func TestBlockingEventfdRefused(t *testing.T) {
+	g := wire.Geometry{Capacity: 960, Params: params, Period: 240}
+	size := (g.Size() + os.Getpagesize() - 1) &^ (os.Getpagesize() - 1)
+	mf, err := linux.MemfdCreate("ring", unix.MFD_CLOEXEC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { mf.Close() })
+	if err := linux.Ftruncate(mf, int64(size)); err != nil {
+		t.Fatal(err)
+	}
+	mem, err := linux.Mmap(mf, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { linux.Munmap(mem) })
+	if _, err := wire.Init(mem, g); err != nil {
+		t.Fatal(err)
+	}
+	ef, err := linux.Eventfd(0, unix.EFD_CLOEXEC) // blocking
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ef.Close() })
+	path := filepath.Join(testutil.RuntimeDir(t), "audio")
+	l, err := unixsock.Listen(unixsock.SeqPacket, path, unixsock.ListenOptions{UID: -1, GID: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conns := make(chan *net.UnixConn, 1)
+	go func() {
+		defer close(conns)
+		c, err := l.AcceptUnix()
+		if err != nil {
+			return
+		}
+		c.Read(make([]byte, 64))
+		unixsock.SendFds(c, wire.AppendOpened(nil, wire.Opened{ID: 1, Geometry: g, Size: uint32(size)}), mf, ef)
+		conns <- c // held open: the server stays, and never consumes
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		for c := range conns {
+			c.Close()
+		}
+	})
+	st, err := Open(Config{Path: path, Usage: wire.UsageMedia, Params: params, Reconnect: 1 << 62})
+	if err == nil {
+		defer st.Close()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for range 3 { // the second write finds the ring full
+				st.Write(make([]byte, 960*4))
+			}
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second): // a hang detector: Stall is 500 ms
+			if c := <-conns; c != nil {
+				c.Close() // a hang-up ends the wait, so that the test can end
+			}
+			<-done
+			t.Fatal("Write blocked for ever on a blocking eventfd")
+		}
+		t.Fatal("a blocking eventfd was accepted")
+	}
+	if !strings.Contains(err.Error(), "eventfd") {
+		t.Fatalf("err = %v, want a refused eventfd", err)
 	}
 }
