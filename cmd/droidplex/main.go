@@ -45,7 +45,24 @@ under /run/droidplex; every subcommand takes --socket to point elsewhere.`,
 	}
 	root.InitDefaultCompletionCmd() // now, so that it is checked too
 	refuseUnknownSubcommands(root)
+	explainArgErrors(root)
 	return root
+}
+
+// explainArgErrors adds the command's usage line to its argument errors
+// ("accepts 1 arg(s), received 0"): usage is not printed otherwise.
+func explainArgErrors(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		explainArgErrors(sub)
+		if check := sub.Args; check != nil {
+			sub.Args = func(cmd *cobra.Command, args []string) error {
+				if err := check(cmd, args); err != nil {
+					return fmt.Errorf("%w\nUsage: %s", err, cmd.UseLine())
+				}
+				return nil
+			}
+		}
+	}
 }
 
 // refuseUnknownSubcommands makes every command group below root fail on an

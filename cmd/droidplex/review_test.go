@@ -120,3 +120,29 @@ func TestSlowContainerActionIsWaitedFor(t *testing.T) {
 		t.Errorf("droidplex autostart: %q, %v", r.out, r.err)
 	}
 }
+
+// A wrong number of arguments said only "accepts 1 arg(s), received 0":
+// not which command, nor what it takes (usage is silenced). The error
+// must carry the command's usage line.
+func TestWrongArgumentCountShowsUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"status"}, "Usage: droidplex status NAME"},
+		{[]string{"start", "a", "b"}, "Usage: droidplex start NAME"},
+		{[]string{"input", "tap", "1"}, "Usage: droidplex input tap X Y"},
+		{[]string{"modem", "sms-in", "123"}, "Usage: droidplex modem sms-in FROM TEXT"},
+		{[]string{"list", "extra"}, `unknown command "extra" for "droidplex list"`},
+	} {
+		root := newRoot()
+		var out bytes.Buffer
+		root.SetOut(&out)
+		root.SetErr(&out)
+		root.SetArgs(tc.args)
+		err := root.ExecuteContext(context.Background())
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("droidplex %s: %v, want an error with %q", strings.Join(tc.args, " "), err, tc.want)
+		}
+	}
+}
