@@ -274,3 +274,25 @@ func TestOSHostUnmountBinder(t *testing.T) {
 		}
 	})
 }
+
+// Two containers given the same data directory (two Androids writing one
+// /data, corrupting each other) or the same input node (both reading one
+// device, whatever the foreground) passed config.Load. Each is refused,
+// naming the line and the other container.
+func TestConfigRefusesSharedDataAndInput(t *testing.T) {
+	const two = "[[container]]\nname = \"a\"\nrootfs = \"/img\"\ndata = \"/data/a\"\ninput = [\"/dev/input/event20\"]\n" +
+		"[[container]]\nname = \"b\"\nrootfs = \"/img\"\n"
+	for _, tc := range []struct{ text, key string }{
+		{two + "data = \"/data/a\"\n", "container[1].data"},
+		{two + "data = \"/data/b\"\ninput = [\"/dev/input/event20\"]\n", "container[1].input"},
+	} {
+		_, err := config.Parse([]byte(tc.text))
+		var ce *config.Error
+		if !errors.As(err, &ce) || ce.Line == 0 || ce.Key != tc.key || !strings.Contains(ce.Msg, `"a"`) {
+			t.Errorf("%s: error %v, want one at key %s naming container \"a\"", tc.key, err, tc.key)
+		}
+	}
+	if _, err := config.Parse([]byte(two + "data = \"/data/b\"\ninput = [\"/dev/input/event21\"]\n")); err != nil {
+		t.Fatal(err)
+	}
+}

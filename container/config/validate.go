@@ -88,6 +88,7 @@ func (f *File) validate() []*Error {
 		c.fail(at(nil, "container", -1), "no [[container]] tables: nothing to run")
 	}
 	seen := map[string]int{}
+	owner := map[string]string{} // data dirs and input nodes: one container's each
 	var fg, tel []string
 	for i, ct := range f.Containers {
 		p := at(nil, "container", i)
@@ -96,6 +97,18 @@ func (f *File) validate() []*Error {
 			c.fail(at(p, "name", -1), "%q is already used by container[%d]", ct.Name, j)
 		}
 		seen[ct.Name] = i
+		claim := func(key, v string) {
+			if o, taken := owner[key+" "+v]; taken && o != ct.Name {
+				c.fail(at(p, key, -1), "%q is container %q's already", v, o)
+			}
+			owner[key+" "+v] = ct.Name
+		}
+		if ct.Data != "" {
+			claim("data", ct.Data)
+		}
+		for _, n := range ct.Input {
+			claim("input", n)
+		}
 		if ct.Foreground {
 			fg = append(fg, ct.Name)
 			if len(fg) > 1 {
