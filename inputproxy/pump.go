@@ -156,10 +156,12 @@ func (p *pump) setForeground(container string) {
 	p.fg = p.clones[container]
 }
 
-// addClone adopts s as container's clone.
+// addClone adopts s as container's clone. A new foreground clone has been
+// sent nothing (what the device reported while there was none went nowhere).
 func (p *pump) addClone(container string, s Sink) {
 	p.clones[container] = s
-	if container == p.fgName {
+	if container == p.fgName && p.fg != s {
+		p.dev.NewTarget()
 		p.fg = s
 	}
 }

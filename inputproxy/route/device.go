@@ -194,6 +194,16 @@ func (d *Device) Release() []Event {
 	return d.out
 }
 
+// NewTarget tells d that the foreground clone is a new one, sent nothing
+// yet: no key is down and no contact on it, and it is on slot 0 (a new
+// uinput device's), so the next frame starts with the device's slot if
+// that is another.
+func (d *Device) NewTarget() {
+	d.sent = State{}
+	d.sent.Reset()
+	d.fresh = d.real.slot != 0
+}
+
 // Sync takes the device's true state (read after SYN_DROPPED) and returns
 // the events that bring the foreground clone up to date with it. Chord
 // keys being held are left out.

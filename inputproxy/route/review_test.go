@@ -55,3 +55,17 @@ fwd: KEY_LEFTMETA 0, SYN_REPORT 0
 		})
 	}
 }
+
+// A new foreground clone (its container restarted) has been sent nothing
+// and is on slot 0: a key held before is not down on it, and the next
+// frame first puts it on the device's slot.
+func TestNewTargetStartsClean(t *testing.T) {
+	d := NewDevice(true, nil)
+	run(t, d, "ABS_MT_SLOT 3, ABS_MT_TRACKING_ID 7, BTN_TOUCH 1, KEY_A 1, SYN_REPORT 0")
+	d.NewTarget()
+	got := run(t, d, "KEY_A 2, SYN_REPORT 0\nABS_MT_POSITION_X 5, SYN_REPORT 0\n!release")
+	want := "fwd: ABS_MT_SLOT 3, SYN_REPORT 0\nfwd: ABS_MT_POSITION_X 5, SYN_REPORT 0\n"
+	if got != want {
+		t.Errorf("got:\n%swant:\n%s", got, want)
+	}
+}
