@@ -5,7 +5,9 @@
 package standin
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,21 +60,34 @@ func Image(dir string) (rootfs, system string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	if err := os.WriteFile(filepath.Join(rootfs, "bin", "busybox"), b, 0o755); err != nil {
+	if err := replaceFile(filepath.Join(rootfs, "bin", "busybox"), b); err != nil {
 		return "", "", err
 	}
 	for _, applet := range []string{"sh", "sleep", "ls", "cat", "echo", "readlink", "mv", "tr", "dirname", "basename", "kill", "touch", "mkdir", "rm"} {
-		if err := os.Symlink("busybox", filepath.Join(rootfs, "bin", applet)); err != nil {
+		link := filepath.Join(rootfs, "bin", applet)
+		if err := os.Remove(link); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return "", "", err
+		}
+		if err := os.Symlink("busybox", link); err != nil {
 			return "", "", err
 		}
 	}
-	if err := os.WriteFile(filepath.Join(rootfs, "init"), []byte(Init), 0o755); err != nil {
+	if err := replaceFile(filepath.Join(rootfs, "init"), []byte(Init)); err != nil {
 		return "", "", err
 	}
 	for _, s := range []string{"servicemanager", "surfaceflinger", "zygote"} {
-		if err := os.WriteFile(filepath.Join(system, "bin", s), []byte(service), 0o755); err != nil {
+		if err := replaceFile(filepath.Join(system, "bin", s), []byte(service)); err != nil {
 			return "", "", err
 		}
 	}
 	return rootfs, system, nil
+}
+
+// replaceFile writes an executable file by renaming a new one over it, so
+// that a container running the old one (a busy text file) is left alone.
+func replaceFile(path string, b []byte) error {
+	if err := os.WriteFile(path+".new", b, 0o755); err != nil {
+		return err
+	}
+	return os.Rename(path+".new", path)
 }
