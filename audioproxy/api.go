@@ -150,6 +150,12 @@ func (a *API) streamVolume(w http.ResponseWriter, r *http.Request) {
 	ctlhttp.WriteError(w, http.StatusNotFound, fmt.Errorf("no stream %d", id))
 }
 
+// recordStall is how long a recording waits for its client to take more
+// data (the socket full) before it ends the recording: a client that
+// stopped reading without hanging up would hold the container's one
+// recording slot for ever.
+var recordStall = 5 * time.Second
+
 // record streams what a container plays as a WAV file.
 func (a *API) record(w http.ResponseWriter, r *http.Request) {
 	c := a.container(w, r)
@@ -181,10 +187,11 @@ func (a *API) record(w http.ResponseWriter, r *http.Request) {
 		size = uint32(min(total*uint64(p.FrameBytes()), 0xFFFFFFFF-36))
 	}
 	w.Header().Set("Content-Type", "audio/wav")
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Now().Add(recordStall))
 	if _, err := w.Write(sink.AppendWAVHeader(nil, p, size)); err != nil {
 		return
 	}
-	fl, _ := w.(http.Flusher)
 	buf := make([]int16, int(d.Rate)*int(d.Channels)/10)
 	out := make([]byte, len(buf)*2)
 	want := total * uint64(d.Channels) // samples; 0 = unlimited
@@ -202,12 +209,13 @@ func (a *API) record(w http.ResponseWriter, r *http.Request) {
 			n = int(min(uint64(n), want-sent))
 		}
 		copy(mix.S16(out), buf[:n])
+		rc.SetWriteDeadline(time.Now().Add(recordStall))
 		if _, err := w.Write(out[:2*n]); err != nil {
 			return
 		}
 		sent += uint64(n)
-		if fl != nil {
-			fl.Flush()
+		if err := rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			return
 		}
 	}
 }
