@@ -112,4 +112,12 @@ func TestOSHostBinderfs(t *testing.T) {
 	if strings.Contains(string(mounts), " "+dir+" ") {
 		t.Fatalf("%s still mounted after undo:\n%s", dir, mounts)
 	}
+	// What an adopted container's undo does: UnmountBinder takes it away.
+	if _, _, err := (container.OSHost{}).Binder(dir); err != nil {
+		t.Fatal(err)
+	}
+	container.OSHost{}.UnmountBinder(dir)
+	if _, err := os.Stat(filepath.Join(dir, "binder-control")); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("binder-control after UnmountBinder: %v", err)
+	}
 }
