@@ -5,12 +5,20 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"time"
 
 	"droidplex/audioproxy/wire"
 	"droidplex/container/client"
 	cwire "droidplex/container/wire"
 	"droidplex/internal/peercheck"
 )
+
+// peerLookupTimeout bounds asking droidplexd for a container's namespace
+// (once per container; the answer is remembered). A shim gives up on a
+// server that has not answered its Open within 500 ms, so a wedged
+// droidplexd must cost less than that: then the namespace is unknown
+// (auto: the stream opens unchecked; strict: refused with an answer).
+const peerLookupTimeout = 200 * time.Millisecond
 
 // peerChecker returns the peer check cfg.PeerCheck asks for (nil when
 // off), asking droidplexd where the containers are, and the function
@@ -21,7 +29,7 @@ func peerChecker(cfg Config) (*peercheck.Checker, func(cwire.Event)) {
 	if mode == peercheck.ModeOff {
 		return nil, nil
 	}
-	c := &peercheck.Checker{Mode: mode}
+	c := &peercheck.Checker{Mode: mode, Timeout: peerLookupTimeout}
 	if cfg.Droidplexd == "" || cfg.Droidplexd == "none" {
 		return c, nil // every container's namespace unknown
 	}

@@ -3,6 +3,7 @@ package audioproxy
 import (
 	"context"
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -148,5 +149,44 @@ func TestRunRefusesClientOfAnotherContainer(t *testing.T) {
 	guest := peerchecktest.Start(t, "TestPeerCheckHelper", cfg.SocketPath("guest"))
 	if got := guest.Dial(t); got != "opened" {
 		t.Errorf("a client of a container droidplexd does not know (auto): %s", got)
+	}
+}
+
+// TestStreamsOpenWhileDroidplexdHangs: with a droidplexd that accepts
+// connections but never answers (wedged, or busy starting a container),
+// the peer check gives up on it before a shim gives up on the server, so
+// streams still open (peer_check auto: the namespace is unknown). The
+// lookup's default bound (2 s) used to be longer than a shim's (500 ms to
+// open, less to reconnect): no stream could open.
+func TestStreamsOpenWhileDroidplexdHangs(t *testing.T) {
+	dir := shortDir(t)
+	l, err := unixsock.Listen(unixsock.Stream, filepath.Join(dir, "droidplexd.sock"), unixsock.ListenOptions{UID: -1, GID: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := make(chan net.Conn, 64)
+	go func() {
+		defer close(held)
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			held <- c // never answered
+		}
+	}()
+	defer func() {
+		l.Close()
+		for c := range held {
+			c.Close()
+		}
+	}()
+	cfg := DefaultConfig()
+	cfg.RuntimeDir, cfg.APISocket = dir, filepath.Join(dir, "audioproxyd.sock")
+	cfg.Droidplexd = filepath.Join(dir, "droidplexd.sock")
+	cfg.RingPeriods = 16
+	runInTest(t, cfg)
+	if got := openResult(cfg.SocketPath("work")); got != "opened" {
+		t.Fatalf("a stream while droidplexd hangs: %s", got)
 	}
 }
