@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"droidplex/audioproxy/wire"
 	"droidplex/internal/linux"
@@ -172,5 +173,36 @@ func TestNullSinkRealtimeThread(t *testing.T) {
 	f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+2:]))
 	if policy := f[38]; policy != "0" { // field 41, policy; the first here is field 3
 		t.Fatalf("the sink's thread %d still has policy %s after Close", th.tid, policy)
+	}
+}
+
+// TestWAVSinkKeepsTimeWhenTheFileFails: a WAV sink whose file cannot be
+// written (a full disk: /dev/full) keeps consuming at the device's pace,
+// as a device would, so every stream keeps its clock; Close reports the
+// failure. (The period thread used to end at the first failed write: the
+// mix stopped for every container, silently.)
+func TestWAVSinkKeepsTimeWhenTheFileFails(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		testutil.Skip(t, "no /dev/full")
+	}
+	// 48 kHz stereo s16, 5 ms periods: 960 bytes a period, so the file
+	// buffer (64 KiB) fills after 69 periods.
+	s, err := NewWAV("/dev/full", Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reached := make(chan struct{})
+	render, _ := countingRender(150, reached)
+	if err := s.Start(render); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-reached:
+	case <-time.After(10 * time.Second): // a hang detector: 150 periods take 0.75 s
+		s.Close()
+		t.Fatal("the WAV sink stopped rendering when its file failed")
+	}
+	if err := s.Close(); err == nil || !errors.Is(err, unix.ENOSPC) {
+		t.Fatalf("Close: %v, want the write error", err)
 	}
 }

@@ -91,12 +91,15 @@ func ReadWAV(r io.Reader) (wire.Params, []byte, error) {
 }
 
 // wavFile is the WAV sink: real-time paced like the null sink, each period
-// appended to the file, sizes fixed on Close.
+// appended to the file, sizes fixed on Close. A file that fails (a full
+// disk) does not stop the device: it keeps consuming at its pace, so the
+// streams keep their clocks, and Close reports the failure.
 type wavFile struct {
 	*clock
 	f     *os.File
 	w     *bufio.Writer
 	bytes uint64
+	err   error // the first write error; the period thread's until Stop
 }
 
 // NewWAV returns a sink that writes what it plays to a WAV file at path,
@@ -119,13 +122,19 @@ func NewWAV(path string, cfg Config) (Sink, error) {
 }
 
 func (s *wavFile) write(b []byte) error {
+	if s.err != nil {
+		return nil
+	}
 	s.bytes += uint64(len(b))
-	_, err := s.w.Write(b)
-	return err
+	_, s.err = s.w.Write(b)
+	return nil
 }
 
 func (s *wavFile) Close() error {
 	err := s.Stop()
+	if err == nil {
+		err = s.err
+	}
 	if ferr := s.w.Flush(); err == nil {
 		err = ferr
 	}
