@@ -52,10 +52,6 @@ Flags:
 		cfg, err = inputproxy.LoadConfig(p)
 		return err
 	})
-	if fs.NArg() > 0 { // flag parsing stopped there: the flags after it would be ignored
-		log.Error("inputproxyd takes flags only (see --help)", "unexpected", fs.Arg(0))
-		os.Exit(2)
-	}
 	real := &evdev.Backend{Dir: cfg.InputDir, Uinput: cfg.Uinput}
 	switch cfg.Clones {
 	case "uinput":

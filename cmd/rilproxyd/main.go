@@ -64,6 +64,10 @@ Flags:
 	debug := fs.Bool("debug", false, "log every client connection")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	_ = fs.Parse(os.Args[1:])
+	if fs.NArg() > 0 { // flag parsing stopped there: the flags after it would be ignored
+		fmt.Fprintf(fs.Output(), "rilproxyd: unexpected argument %q (rilproxyd takes flags only; see --help)\n", fs.Arg(0))
+		os.Exit(2)
+	}
 	if *showVersion {
 		fmt.Println(version.String())
 		return

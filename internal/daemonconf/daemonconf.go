@@ -37,10 +37,15 @@ func LoadTOML(path string, cfg any) error {
 
 // Parse parses args into fs. If *configPath is then set, it decodes that
 // file into cfg (the struct fs's flags are bound to) with load, and parses
-// args again so that the command line wins.
+// args again so that the command line wins. A daemon takes flags only: an
+// argument that is not one is an error, since flag parsing stops there and
+// would silently ignore every flag after it.
 func Parse(fs *flag.FlagSet, args []string, configPath *string, load func(path string) error) error {
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q: %s takes flags only (see --help)", fs.Arg(0), fs.Name())
 	}
 	if *configPath == "" {
 		return nil

@@ -72,4 +72,8 @@ func TestBadInputRefused(t *testing.T) {
 	if _, err := parse(t, "", "--rate", "-1"); err == nil {
 		t.Error("negative rate accepted")
 	}
+	// a stray argument ends flag parsing: the --device after it would be lost
+	if _, err := parse(t, "", "x", "--device", "pulse"); err == nil || !strings.Contains(err.Error(), `unexpected argument "x"`) {
+		t.Errorf("stray argument: %v", err)
+	}
 }
