@@ -94,7 +94,7 @@ func newInputCmd() *cobra.Command {
 	cmd.AddCommand(inject("key KEY", "Press and release a key (KEY_HOME, home, back, power, or a code)", cobra.ExactArgs(1), func(a []string) (any, error) {
 		return wire.Key{Key: a[0]}, nil
 	}))
-	cmd.AddCommand(inject("text TEXT", "Type TEXT (US layout, printable ASCII)", cobra.ExactArgs(1), func(a []string) (any, error) {
+	cmd.AddCommand(inject("text TEXT", "Type TEXT (US layout, printable ASCII, newline and tab; at most 4096 bytes)", cobra.ExactArgs(1), func(a []string) (any, error) {
 		return wire.Text{Text: a[0]}, nil
 	}))
 	cmd.AddCommand(&cobra.Command{
