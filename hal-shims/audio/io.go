@@ -59,7 +59,7 @@ func (s *Stream) Write(p []byte) (int, error) {
 			}
 			r.SetWakeFrames(want)
 			s.poked.Add(1)
-			if !s.wait() {
+			if !s.wait(s.pos - uint64(g.Capacity)) { // the read position of a full ring
 				s.disconnect()
 			}
 			continue
@@ -109,7 +109,7 @@ func (s *Stream) Read(p []byte) (int, error) {
 			avail = uint64(g.Capacity)
 		}
 		if avail == 0 {
-			if !s.wait() {
+			if !s.wait(s.pos) { // the write position of an empty ring
 				s.disconnect()
 			}
 			continue
@@ -129,13 +129,19 @@ func (s *Stream) Read(p []byte) (int, error) {
 // had a single frame consumed.
 const startGrace = 4
 
-// wait blocks until the server pokes the eventfd. It returns false if the
-// server hung up, marked the stream broken or closed, or made no progress
-// for the Stall time (startGrace times that before the first progress). It waits in Go's netpoller (the eventfd is
+// wait blocks until the server pokes the eventfd. before is the server's
+// position that left no room (the caller's observation, not a new read: the
+// server may move on, and even drain the whole ring, before wait runs, and
+// would then never poke). It returns at once if the server has moved since,
+// and false if the server hung up, marked the stream broken or closed, or
+// made no progress for the Stall time (startGrace times that before the
+// first progress). It waits in Go's netpoller (the eventfd is
 // non-blocking), so a wait costs no thread hand-off.
-func (s *Stream) wait() bool {
+func (s *Stream) wait(before uint64) bool {
 	r := s.ring
-	before := s.progress()
+	if s.progress() != before {
+		return true
+	}
 	r.SetFlags(wire.FlagWaiting)
 	if s.progress() != before { // progress between our check and the flag
 		r.ClearFlags(wire.FlagWaiting)
