@@ -43,8 +43,17 @@ func (st *stream) initFd() bool {
 	return rc.Control(func(f uintptr) { st.fd = int(f) }) == nil
 }
 
-// drain reads the eventfd's counter, releasing a write blocked on it.
-func (st *stream) drain() { linux.EventfdRead(st.fd) }
+// drain empties the eventfd's counter, releasing a write blocked on it. It
+// goes through the file (so the descriptor cannot be closed and reused
+// meanwhile) and never blocks, even if the client switched the eventfd back
+// to blocking mode and emptied it first.
+func (st *stream) drain() {
+	rc, err := st.efd.SyscallConn()
+	if err != nil {
+		return
+	}
+	_ = rc.Control(func(fd uintptr) { _, _ = linux.EventfdDrain(int(fd)) })
+}
 
 // free frees the ring and the eventfd of a stream detached from the engine.
 func (st *stream) free() {

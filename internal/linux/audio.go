@@ -1,6 +1,7 @@
 package linux
 
 import (
+	"errors"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -28,6 +29,27 @@ func EventfdPokeIfNonBlocking(fd int) bool {
 	}
 	EventfdPoke(fd)
 	return true
+}
+
+// EventfdDrain empties an eventfd whose open file description other
+// processes share, without ever blocking: it puts O_NONBLOCK back on the
+// description (a peer may have cleared it) and then reads the counter. It
+// returns the counter it read (0 if it was empty).
+func EventfdDrain(fd int) (uint64, error) {
+	fl, err := retry2(func() (int, error) { return unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0) })
+	if err != nil {
+		return 0, wrap("fcntl F_GETFL", err)
+	}
+	if fl&unix.O_NONBLOCK == 0 {
+		if _, err := retry2(func() (int, error) { return unix.FcntlInt(uintptr(fd), unix.F_SETFL, fl|unix.O_NONBLOCK) }); err != nil {
+			return 0, wrap("fcntl F_SETFL", err)
+		}
+	}
+	v, err := EventfdRead(fd)
+	if errors.Is(err, unix.EAGAIN) {
+		return 0, nil
+	}
+	return v, err
 }
 
 // pokeOne is the 8-byte value EventfdPoke writes; the kernel only reads it.

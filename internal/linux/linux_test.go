@@ -1,10 +1,12 @@
 package linux
 
 import (
-	"droidplex/internal/testutil"
 	"errors"
 	"os"
 	"testing"
+	"time"
+
+	"droidplex/internal/testutil"
 
 	"golang.org/x/sys/unix"
 )
@@ -59,6 +61,42 @@ func TestEventfd(t *testing.T) {
 	var se *os.SyscallError
 	if _, err := EventfdRead(fd); !errors.As(err, &se) {
 		t.Fatalf("error %T is not an *os.SyscallError", err)
+	}
+}
+
+// A peer sharing the eventfd may switch it to blocking mode and empty it:
+// EventfdDrain must still return at once, and leave it non-blocking.
+func TestEventfdDrainNeverBlocks(t *testing.T) {
+	f, err := Eventfd(0, unix.EFD_CLOEXEC) // blocking, as a hostile peer leaves it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fd := int(f.Fd())
+	_ = EventfdWrite(fd, 7)
+	type res struct {
+		v   uint64
+		err error
+	}
+	done := make(chan res, 2)
+	go func() {
+		v, err := EventfdDrain(fd)
+		done <- res{v, err}
+		v, err = EventfdDrain(fd) // now empty
+		done <- res{v, err}
+	}()
+	for _, want := range []uint64{7, 0} {
+		select {
+		case r := <-done:
+			if r.err != nil || r.v != want {
+				t.Fatalf("drain = %d, %v; want %d", r.v, r.err, want)
+			}
+		case <-time.After(5 * time.Second): // a hang guard
+			t.Fatal("EventfdDrain blocked on an empty blocking eventfd")
+		}
+	}
+	if nb, err := NonBlocking(fd); err != nil || !nb {
+		t.Fatalf("non-blocking after drain = %v, %v", nb, err)
 	}
 }
 
