@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	"droidplex/container/events"
 	"droidplex/container/wire"
@@ -31,6 +32,10 @@ type Containers interface {
 type Server struct {
 	Hub        *events.Hub
 	Containers Containers
+	// WriteTimeout bounds each write of the event stream (0: 10 s): a
+	// subscriber that stops reading is disconnected instead of holding a
+	// goroutine and a connection for as long as it lives.
+	WriteTimeout time.Duration
 
 	mu         sync.Mutex
 	ready      bool
@@ -148,32 +153,39 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	w.WriteHeader(http.StatusOK)
 	enc := json.NewEncoder(w)
-	flusher, _ := w.(http.Flusher)
-	flush := func() {
-		if flusher != nil {
-			flusher.Flush()
+	rc := http.NewResponseController(w)
+	timeout := s.WriteTimeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	write := func(ev wire.Event, flush bool) error {
+		_ = rc.SetWriteDeadline(time.Now().Add(timeout))
+		if err := enc.Encode(ev); err != nil || !flush {
+			return err
 		}
+		return rc.Flush()
 	}
 	if fg := s.Foreground(); fg != "" {
-		_ = enc.Encode(wire.Event{Seq: s.Hub.Seq(), Type: wire.EventForeground,
-			Foreground: &wire.Foreground{Container: fg}})
+		if write(wire.Event{Seq: s.Hub.Seq(), Type: wire.EventForeground,
+			Foreground: &wire.Foreground{Container: fg}}, false) != nil {
+			return
+		}
 	}
-	flush()
+	_ = rc.SetWriteDeadline(time.Now().Add(timeout))
+	if rc.Flush() != nil {
+		return
+	}
 	for {
 		select {
 		case <-r.Context().Done():
 			return
 		case ev, ok := <-sub.C:
 			if !ok {
-				_ = enc.Encode(wire.Event{Type: wire.EventMissed, Missed: &wire.Missed{From: sub.MissedFrom()}})
-				flush()
+				_ = write(wire.Event{Type: wire.EventMissed, Missed: &wire.Missed{From: sub.MissedFrom()}}, true)
 				return
 			}
-			if err := enc.Encode(ev); err != nil {
+			if write(ev, len(sub.C) == 0) != nil {
 				return
-			}
-			if len(sub.C) == 0 {
-				flush()
 			}
 		}
 	}
