@@ -144,9 +144,9 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) {
 }
 
 // streamEvents writes newline-delimited JSON events until the client goes
-// away. It starts with the current foreground, so a subscriber knows the
-// state it is following from; if the hub cuts the subscriber off it ends
-// with a "missed" event.
+// away. It starts with the current state (snapshot), so a subscriber, and
+// one that reconnects after missing events, knows the state it is following
+// from; if the hub cuts the subscriber off it ends with a "missed" event.
 func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 	sub := s.Hub.Subscribe(0)
 	defer sub.Close()
@@ -165,9 +165,8 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 		}
 		return rc.Flush()
 	}
-	if fg := s.Foreground(); fg != "" {
-		if write(wire.Event{Seq: s.Hub.Seq(), Type: wire.EventForeground,
-			Foreground: &wire.Foreground{Container: fg}}, false) != nil {
+	for _, ev := range s.snapshot() {
+		if write(ev, false) != nil {
 			return
 		}
 	}
@@ -189,4 +188,26 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+}
+
+// lister is the part of a container manager the event stream's snapshot
+// reads (Manager has it; a plain Containers may not).
+type lister interface{ List() []wire.ContainerInfo }
+
+// snapshot is the state a new subscriber starts from: the foreground, then
+// every container's state. It is taken after the subscription, so a change
+// racing it arrives again in the stream; applying a state twice is harmless.
+func (s *Server) snapshot() []wire.Event {
+	seq := s.Hub.Seq()
+	var evs []wire.Event
+	if fg := s.Foreground(); fg != "" {
+		evs = append(evs, wire.Event{Seq: seq, Type: wire.EventForeground, Foreground: &wire.Foreground{Container: fg}})
+	}
+	if l, ok := s.Containers.(lister); ok {
+		for _, c := range l.List() {
+			evs = append(evs, wire.Event{Seq: seq, Type: wire.EventContainerState,
+				ContainerState: &wire.ContainerState{Container: c.Name, State: c.State, Reason: c.Reason}})
+		}
+	}
+	return evs
 }

@@ -132,6 +132,13 @@ func TestSwitchReachesSubscriber(t *testing.T) {
 	if ev, err := st.Next(); err != nil || ev.Foreground == nil || ev.Foreground.Container != "personal" {
 		t.Fatalf("first event %+v, %v", ev, err)
 	}
+	// then every container's state: the snapshot a subscriber starts from
+	for _, name := range []string{"personal", "work"} {
+		ev, err := st.Next()
+		if err != nil || ev.Type != wire.EventContainerState || *ev.ContainerState != (wire.ContainerState{Container: name, State: wire.StateStopped}) {
+			t.Fatalf("snapshot event %+v, %v; want %s stopped", ev, err, name)
+		}
+	}
 	if err := c.SetForeground(ctx, "work"); err != nil {
 		t.Fatal(err)
 	}
@@ -174,5 +181,35 @@ func TestClientVanishingMidStart(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the start was abandoned with its client: %+v", info)
 		}
+	}
+}
+
+// TestSubscriberStartsFromTheStates: a subscriber (or one reconnecting after
+// it missed events) learns every container's state when it subscribes, so
+// it can drop what it holds for a container that stopped meanwhile.
+func TestSubscriberStartsFromTheStates(t *testing.T) {
+	_, c, _ := serveManager(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := (ContainersClient{HTTP: c.HTTP()}).Ensure(ctx, "work"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.Events(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got := map[string]string{}
+	for len(got) < 2 {
+		ev, err := st.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.ContainerState != nil {
+			got[ev.ContainerState.Container] = ev.ContainerState.State
+		}
+	}
+	if got["work"] != wire.StateRunning || got["personal"] != wire.StateStopped {
+		t.Fatalf("snapshot %v; want work running, personal stopped", got)
 	}
 }
