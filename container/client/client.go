@@ -70,8 +70,8 @@ type Stream struct {
 	dec  *json.Decoder
 }
 
-// Events opens the event stream. The first event is the current foreground,
-// if there is one.
+// Events opens the event stream. It starts from a snapshot: the current
+// foreground, if there is one, then a container-state event per container.
 func (c *Client) Events(ctx context.Context) (*Stream, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://unix/v1/events", nil)
 	if err != nil {
@@ -101,7 +101,7 @@ func (s *Stream) Close() error { return s.body.Close() }
 // Follow calls fn for every event until ctx ends, reconnecting with backoff
 // (100 ms doubling to 5 s) whenever droidplexd is unreachable or ends the
 // stream. fn runs on Follow's goroutine; after a reconnect it first sees the
-// current foreground again. Follow returns ctx.Err().
+// snapshot again (the foreground and every container's state). Follow returns ctx.Err().
 func (c *Client) Follow(ctx context.Context, log *slog.Logger, fn func(wire.Event)) error {
 	backoff := 100 * time.Millisecond
 	for {
