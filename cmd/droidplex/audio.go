@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -68,7 +69,7 @@ func newAudioCmd() *cobra.Command {
 				return fmt.Errorf("volume %q: %w", args[1], err)
 			}
 			var cs wire.ContainerStatus
-			err = ctlhttp.Do(c.Context(), client(), "PUT", "/v1/containers/"+args[0]+"/volume", wire.VolumeRequest{Volume: float32(v)}, &cs)
+			err = ctlhttp.Do(c.Context(), client(), "PUT", "/v1/containers/"+url.PathEscape(args[0])+"/volume", wire.VolumeRequest{Volume: float32(v)}, &cs)
 			if err == nil {
 				fmt.Fprintf(c.OutOrStdout(), "%s volume %.2f\n", cs.Name, cs.Volume)
 			}
@@ -91,7 +92,7 @@ func newAudioCmd() *cobra.Command {
 				}
 			}
 			var cs wire.ContainerStatus
-			err := ctlhttp.Do(c.Context(), client(), "PUT", "/v1/containers/"+args[0]+"/mute", wire.MuteRequest{Muted: m}, &cs)
+			err := ctlhttp.Do(c.Context(), client(), "PUT", "/v1/containers/"+url.PathEscape(args[0])+"/mute", wire.MuteRequest{Muted: m}, &cs)
 			if err == nil {
 				fmt.Fprintf(c.OutOrStdout(), "%s muted %v\n", cs.Name, cs.Muted)
 			}
@@ -111,8 +112,8 @@ func newAudioRecordCmd(client func() *http.Client) *cobra.Command {
 		Long:  "record writes a container's own mix to OUT.wav for --duration, or until interrupted if it is 0.",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
-			url := fmt.Sprintf("http://unix/v1/containers/%s/record?seconds=%g", args[0], dur.Seconds())
-			req, err := http.NewRequestWithContext(c.Context(), "GET", url, nil)
+			u := fmt.Sprintf("http://unix/v1/containers/%s/record?seconds=%g", url.PathEscape(args[0]), dur.Seconds())
+			req, err := http.NewRequestWithContext(c.Context(), "GET", u, nil)
 			if err != nil {
 				return err
 			}

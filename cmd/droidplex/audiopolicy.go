@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
 
 	"github.com/spf13/cobra"
@@ -56,7 +57,7 @@ func newAudioPolicyCmds(client func() *http.Client) []*cobra.Command {
 				r = ""
 			}
 			var st wire.PolicyStatus
-			if err := ctlhttp.Do(c.Context(), client(), "PUT", "/v1/containers/"+args[0]+"/route", wire.RouteRequest{Route: r}, &st); err != nil {
+			if err := ctlhttp.Do(c.Context(), client(), "PUT", "/v1/containers/"+url.PathEscape(args[0])+"/route", wire.RouteRequest{Route: r}, &st); err != nil {
 				return err
 			}
 			printPolicy(c.OutOrStdout(), st)

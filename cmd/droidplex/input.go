@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -31,7 +32,7 @@ func newInputCmd() *cobra.Command {
 		if container == "" {
 			return fmt.Errorf("input %s: --container is required", what)
 		}
-		return ctlhttp.Do(c.Context(), client(), "POST", "/v1/containers/"+container+"/"+what, body, nil)
+		return ctlhttp.Do(c.Context(), client(), "POST", "/v1/containers/"+url.PathEscape(container)+"/"+what, body, nil)
 	}
 	inject := func(use, short string, args cobra.PositionalArgs, body func([]string) (any, error)) *cobra.Command {
 		c := &cobra.Command{Use: use, Short: short, Args: args,
@@ -119,7 +120,7 @@ func newInputCmd() *cobra.Command {
 				return fmt.Errorf("input log: --container is required")
 			}
 			var l wire.Log
-			if err := ctlhttp.Do(c.Context(), client(), "GET", "/v1/containers/"+container+"/log", nil, &l); err != nil {
+			if err := ctlhttp.Do(c.Context(), client(), "GET", "/v1/containers/"+url.PathEscape(container)+"/log", nil, &l); err != nil {
 				return err
 			}
 			for _, f := range l.Frames {

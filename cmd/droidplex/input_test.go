@@ -43,6 +43,7 @@ func TestInputCommands(t *testing.T) {
 		{[]string{"tap", "9999", "1", "--container", "work"}, "out of the touchscreen's range"},
 		{[]string{"key", "nokey", "--container", "work"}, "unknown key"},
 		{[]string{"tap", "1", "1", "--container", "ghost"}, "unknown container"},
+		{[]string{"tap", "1", "1", "--container", "work/tap"}, "unknown container"}, // one path segment, escaped
 	} {
 		_, err := run(tt.args...)
 		if (tt.err == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.err)) {
