@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -88,7 +89,19 @@ func main() {
 	case errors.As(err, &ee):
 		os.Exit(ee.code)
 	default:
-		fmt.Fprintln(os.Stderr, "droidplex:", err)
+		fmt.Fprintln(os.Stderr, "droidplex:", explainDial(err))
 		os.Exit(1)
 	}
+}
+
+// explainDial turns "dial unix SOCK: connect: no such file or directory"
+// (or "connection refused") into what it means: the daemon serving SOCK is
+// not running there.
+func explainDial(err error) error {
+	var oe *net.OpError
+	if !errors.As(err, &oe) || oe.Op != "dial" || oe.Addr == nil ||
+		!(errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ECONNREFUSED)) {
+		return err
+	}
+	return fmt.Errorf("nothing is serving %s: is the daemon running? (start it, or point --socket at its socket): %w", oe.Addr, err)
 }
