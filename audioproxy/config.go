@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"droidplex/audioproxy/sink"
 	"droidplex/audioproxy/wire"
@@ -60,6 +61,10 @@ type Config struct {
 	// OpenCapture opens capture device names other than none and tone:FREQ.
 	// Not read from the file.
 	OpenCapture func(name string, c sink.Config) (Source, error) `toml:"-"`
+	// DeviceStall is how long a device opened by OpenDevice may go without
+	// calling back before it is closed and opened again (0: 3 s). Not read
+	// from the file.
+	DeviceStall time.Duration `toml:"-"`
 }
 
 // DefaultConfig returns the defaults: 48 kHz stereo s16, 5 ms periods, the
@@ -143,6 +148,13 @@ func (c Config) SinkConfig() (sink.Config, error) {
 
 // SocketPath returns the control socket of container name.
 func (c Config) SocketPath(name string) string { return filepath.Join(c.RuntimeDir, name, "audio") }
+
+// supervised reports whether the configured device is reopened when its
+// callbacks stop: a sound device is, the null and WAV sinks (which keep
+// their own clocks) are not.
+func (c Config) supervised() bool {
+	return c.Device != "null" && !strings.HasPrefix(c.Device, "wav:")
+}
 
 // openSink opens the configured device.
 func (c Config) openSink(sc sink.Config) (sink.Sink, error) {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"droidplex/audioproxy/sink"
 	"droidplex/internal/ctlhttp"
 	"droidplex/internal/revert"
 	"droidplex/internal/unixsock"
@@ -45,6 +46,10 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return fmt.Errorf("open device: %w", err)
 	}
 	r.Add(func() { snk.Close() })
+	dev := &device{open: func() (sink.Sink, error) { return cfg.openSink(sc) }, eng: eng, log: log, stall: cfg.DeviceStall}
+	if dev.stall <= 0 {
+		dev.stall = defaultDeviceStall
+	}
 	srv := NewServer(eng, cfg.RingPeriods, log)
 	srv.route = pol.ShimRoute
 	srv.peers = peers
@@ -66,17 +71,27 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	r.Add(func() { l.Close() })
-	if err := snk.Start(eng.Process); err != nil {
+	if err := dev.start(snk); err != nil {
 		return fmt.Errorf("start device: %w", err)
 	}
-	r.Success()
+	r.Success() // dev owns the device from here
+	supCtx, stopSupervisor := context.WithCancel(ctx)
+	supervised := make(chan struct{})
+	go func() {
+		defer close(supervised)
+		if cfg.supervised() {
+			dev.supervise(supCtx) // device.go
+		}
+	}()
 	log.Info("audioproxyd serving", "device", cfg.Device, "rate", sc.Rate, "channels", sc.Channels,
 		"format", sc.Format, "period_frames", sc.Period, "containers", cfg.Containers, "api", cfg.APISocket)
 
 	err = ctlhttp.Serve(ctx, l, pol.Handler(NewAPI(eng, cfg.Device).Handler()))
 	srv.Close()
 	stopPolicy()
-	if cerr := snk.Close(); err == nil && cerr != nil {
+	stopSupervisor()
+	<-supervised
+	if cerr := dev.close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close device: %w", cerr)
 	}
 	return err

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -14,10 +15,11 @@ import (
 // sink called "nullsink", for tests and benchmarks. It never touches the
 // user's own sound server.
 type Pulse struct {
-	Dir    string // private XDG_RUNTIME_DIR and HOME
-	Server string // PULSE_SERVER value for clients
-	cmd    *exec.Cmd
-	done   chan error
+	Dir       string // private XDG_RUNTIME_DIR and HOME
+	Server    string // PULSE_SERVER value for clients
+	cmd       *exec.Cmd
+	done      chan error
+	closeOnce sync.Once
 }
 
 // StartPulse starts PulseAudio under dir and waits until it answers.
@@ -96,15 +98,17 @@ func (p *Pulse) Record(path string) (stop func() error, err error) {
 	}, nil
 }
 
-// Close stops the daemon and waits for it.
+// Close stops the daemon and waits for it. It is safe to call more than once.
 func (p *Pulse) Close() error {
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.done:
-	case <-time.After(5 * time.Second):
-		p.cmd.Process.Kill()
-		<-p.done
-	}
+	p.closeOnce.Do(func() {
+		p.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-p.done:
+		case <-time.After(5 * time.Second):
+			p.cmd.Process.Kill()
+			<-p.done
+		}
+	})
 	return nil
 }
 
