@@ -36,6 +36,10 @@ func New(path string) *Client {
 }
 
 // HTTP returns the client's HTTP client, for routes other packages add.
+// Its requests time out after 10 s, which a container's start or stop can
+// outlast (a stop waits up to droidplexd's --stop-timeout): bound such
+// calls by a context on a client without a timeout instead
+// (ctlhttp.NewClient), as the droidplex CLI does.
 func (c *Client) HTTP() *http.Client { return c.http }
 
 // Status returns droidplexd's status.
