@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -46,6 +47,7 @@ under /run/droidplex; every subcommand takes --socket to point elsewhere.`,
 	}
 	root.InitDefaultCompletionCmd() // now, so that it is checked too
 	refuseUnknownSubcommands(root)
+	refuseUnknownHelpTopics(root)
 	explainArgErrors(root)
 	return root
 }
@@ -62,6 +64,28 @@ func explainArgErrors(c *cobra.Command) {
 				}
 				return nil
 			}
+		}
+	}
+}
+
+// refuseUnknownHelpTopics makes "droidplex help bogus" fail (cobra prints
+// "Unknown help topic" and succeeds).
+func refuseUnknownHelpTopics(root *cobra.Command) {
+	root.InitDefaultHelpCmd()
+	for _, h := range root.Commands() {
+		if h.Name() != "help" || h.Run == nil {
+			continue
+		}
+		show := h.Run
+		h.Run = nil
+		h.RunE = func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				if c, rest, err := root.Find(args); err != nil || c == nil || len(rest) > 0 {
+					return fmt.Errorf("unknown help topic %q (see droidplex --help)", strings.Join(args, " "))
+				}
+			}
+			show(cmd, args)
+			return nil
 		}
 	}
 }

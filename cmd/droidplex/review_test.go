@@ -146,3 +146,28 @@ func TestWrongArgumentCountShowsUsage(t *testing.T) {
 		}
 	}
 }
+
+// "droidplex help TOPIC" fails on an unknown topic (cobra printed "Unknown
+// help topic" and exited 0) and shows a known one.
+func TestUnknownHelpTopicFails(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		ok   bool
+	}{
+		{[]string{"help", "no-such-topic"}, false},
+		{[]string{"help", "audio", "no-such-topic"}, false},
+		{[]string{"help", "audio"}, true},
+		{[]string{"help", "audio", "volume"}, true},
+		{[]string{"help"}, true},
+	} {
+		root := newRoot()
+		var out bytes.Buffer
+		root.SetOut(&out)
+		root.SetErr(&out)
+		root.SetArgs(c.args)
+		err := root.ExecuteContext(context.Background())
+		if (err == nil) != c.ok || (c.ok && !strings.Contains(out.String(), "Usage:")) {
+			t.Errorf("droidplex %s: err %v, output %q", strings.Join(c.args, " "), err, out.String())
+		}
+	}
+}
