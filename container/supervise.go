@@ -117,8 +117,10 @@ func (m *Manager) restartLoop(e *entry) {
 			e.op.Unlock()
 			return
 		}
-		e.op.Unlock()
+		// "failed" is set before the op lock goes, so a stop waiting for it
+		// comes after and ends "stopped" (set after, it overwrote the stop's)
 		m.setState(e, wire.StateFailed, err.Error())
+		e.op.Unlock()
 		m.log.Warn("container restart failed", "container", e.conf.Name, "err", err)
 	}
 }
