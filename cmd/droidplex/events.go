@@ -18,7 +18,8 @@ func newEventsCmd() *cobra.Command {
 		Use:   "events",
 		Short: "Print droidplexd's events (foreground, container-state, call-state) as they happen",
 		Long: `events follows droidplexd's event stream and prints one line per event until
-interrupted. The first line is the current foreground container.`,
+interrupted. It starts with the current state: the foreground container, then
+one container-state line per container.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			st, err := client.New(socket).Events(cmd.Context())
