@@ -1,9 +1,6 @@
 package audioshim
 
 import (
-	"net"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -12,8 +9,6 @@ import (
 
 	"droidplex/audioproxy/wire"
 	"droidplex/internal/linux"
-	"droidplex/internal/testutil"
-	"droidplex/internal/unixsock"
 )
 
 // clockServer is a fake audioproxyd with one stream that consumes a period
@@ -21,52 +16,15 @@ import (
 // consumed_ns as lie(the true time); with beyond, once the ring has been
 // full it claims to have read past the writes.
 type clockServer struct {
-	path string
+	*ringServer
 	stop chan struct{}
 	wg   sync.WaitGroup
 }
 
 func startClockServer(t *testing.T, lie func(now int64) int64, beyond bool) *clockServer {
 	t.Helper()
-	g := wire.Geometry{Capacity: 960, Params: params, Period: 240}
-	size := (g.Size() + os.Getpagesize() - 1) &^ (os.Getpagesize() - 1)
-	mf, err := linux.MemfdCreate("ring", unix.MFD_CLOEXEC)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { mf.Close() })
-	if err := linux.Ftruncate(mf, int64(size)); err != nil {
-		t.Fatal(err)
-	}
-	mem, err := linux.Mmap(mf, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { linux.Munmap(mem) })
-	ring, err := wire.Init(mem, g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ef, err := linux.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ef.Close() })
-	cs := &clockServer{path: filepath.Join(testutil.RuntimeDir(t), "audio"), stop: make(chan struct{})}
-	l, err := unixsock.Listen(unixsock.SeqPacket, cs.path, unixsock.ListenOptions{UID: -1, GID: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conns := make(chan *net.UnixConn, 1)
-	cs.wg.Go(func() {
-		c, err := l.AcceptUnix()
-		if err != nil {
-			return
-		}
-		c.Read(make([]byte, 64))
-		unixsock.SendFds(c, wire.AppendOpened(nil, wire.Opened{ID: 1, Geometry: g, Size: uint32(size)}), mf, ef)
-		conns <- c
-	})
+	cs := &clockServer{ringServer: startRingServer(t, unix.EFD_NONBLOCK), stop: make(chan struct{})}
+	ring, g := cs.ring, cs.g
 	cs.wg.Go(func() { // the device
 		tick := time.NewTicker(5 * time.Millisecond)
 		defer tick.Stop()
@@ -86,18 +44,12 @@ func startClockServer(t *testing.T, lie func(now int64) int64, beyond bool) *clo
 			ring.SetConsumed(pos, lie(linux.MonotonicNs()))
 			if ring.Flags()&wire.FlagWaiting != 0 && uint64(g.Capacity)-(ring.WritePos()-pos) >= uint64(ring.WakeFrames()) {
 				ring.ClearFlags(wire.FlagWaiting)
-				linux.EventfdWrite(int(ef.Fd()), 1)
+				linux.EventfdWrite(int(cs.efd.Fd()), 1)
 			}
 		}
 	})
 	t.Cleanup(func() {
 		close(cs.stop)
-		l.Close()
-		select {
-		case c := <-conns:
-			c.Close()
-		default:
-		}
 		cs.wg.Wait()
 	})
 	return cs
