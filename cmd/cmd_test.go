@@ -1,8 +1,9 @@
 // Package cmd_test checks that every droidplex binary builds and answers
-// --help and --version.
+// --help and --version, and that every daemon refuses a stray argument.
 package cmd_test
 
 import (
+	"errors"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -31,6 +32,17 @@ func TestHelpAndVersion(t *testing.T) {
 			out, err = exec.Command(filepath.Join(dir, b), "--help").CombinedOutput()
 			if err != nil || !strings.Contains(string(out), "Usage") {
 				t.Fatalf("--help: %v\n%s", err, out)
+			}
+			if b == "droidplex" {
+				return
+			}
+			// A stray argument ends flag parsing, and the flags after it
+			// would be ignored without a word: a daemon refuses it (exit 2).
+			// Had it not, --version makes it print and exit, not serve.
+			out, err = exec.Command(filepath.Join(dir, b), "--version", "stray", "--debug").CombinedOutput()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), "unexpected argument") || !strings.Contains(string(out), "stray") {
+				t.Fatalf("a stray argument: %v\n%s", err, out)
 			}
 		})
 	}

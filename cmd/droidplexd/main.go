@@ -17,6 +17,7 @@ import (
 	"droidplex/container/daemon"
 	"droidplex/container/wire"
 	inputwire "droidplex/inputproxy/wire"
+	"droidplex/internal/daemonconf"
 	"droidplex/internal/version"
 )
 
@@ -51,11 +52,7 @@ Flags:
 	fs.DurationVar(&cfg.StopTimeout, "stop-timeout", 10*time.Second, "how long a stopping container's init gets (SIGTERM) before it is killed")
 	fs.StringVar(&cfg.InputSocket, "inputproxyd", inputwire.DefaultAPISocket, "inputproxyd's API socket, asked for each container's input clones (\"\": none)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
-	_ = fs.Parse(os.Args[1:])
-	if fs.NArg() > 0 { // flag parsing stopped there: the flags after it would be ignored
-		fmt.Fprintf(fs.Output(), "droidplexd: unexpected argument %q (droidplexd takes flags only; see --help)\n", fs.Arg(0))
-		os.Exit(2)
-	}
+	daemonconf.ParseArgs(fs, os.Args[1:]) // exits on a bad flag or a stray argument
 	if *showVersion {
 		fmt.Println(version.String())
 		return

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 
+	"droidplex/internal/daemonconf"
 	"droidplex/internal/peercheck"
 	"droidplex/internal/version"
 	"droidplex/rilproxy"
@@ -63,11 +64,7 @@ Flags:
 	fs.BoolVar(&cfg.Modem.WakeAcks, "wake-acks", false, "mock modem acts as libril 7 with a vendor RIL >= 13: type 2/3 responses, type 4 indications, 800 acks expected")
 	debug := fs.Bool("debug", false, "log every client connection")
 	showVersion := fs.Bool("version", false, "print the version and exit")
-	_ = fs.Parse(os.Args[1:])
-	if fs.NArg() > 0 { // flag parsing stopped there: the flags after it would be ignored
-		fmt.Fprintf(fs.Output(), "rilproxyd: unexpected argument %q (rilproxyd takes flags only; see --help)\n", fs.Arg(0))
-		os.Exit(2)
-	}
+	daemonconf.ParseArgs(fs, os.Args[1:]) // exits on a bad flag or a stray argument
 	if *showVersion {
 		fmt.Println(version.String())
 		return

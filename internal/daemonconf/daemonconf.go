@@ -40,6 +40,7 @@ func LoadTOML(path string, cfg any) error {
 // args again so that the command line wins. A daemon takes flags only: an
 // argument that is not one is an error, since flag parsing stops there and
 // would silently ignore every flag after it.
+// configPath may be nil: a daemon without a config file.
 func Parse(fs *flag.FlagSet, args []string, configPath *string, load func(path string) error) error {
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -47,13 +48,22 @@ func Parse(fs *flag.FlagSet, args []string, configPath *string, load func(path s
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q: %s takes flags only (see --help)", fs.Arg(0), fs.Name())
 	}
-	if *configPath == "" {
+	if configPath == nil || *configPath == "" {
 		return nil
 	}
 	if err := load(*configPath); err != nil {
 		return err
 	}
 	return fs.Parse(args)
+}
+
+// ParseArgs parses the flags of a daemon without a config file, and exits
+// with status 2 on an error, a stray argument included.
+func ParseArgs(fs *flag.FlagSet, args []string) {
+	if err := Parse(fs, args, nil, nil); err != nil {
+		fmt.Fprintf(fs.Output(), "%s: %v\n", fs.Name(), err)
+		os.Exit(2)
+	}
 }
 
 // List is a comma-separated flag bound to a []string ("" is an empty list).
