@@ -7,12 +7,13 @@
 // call. Shims pace themselves by the clock each callback publishes in the
 // ring (see package wire), so a steady stream costs the callback no system
 // call; the only ones it makes wake a shim that fell back to waiting for
-// room (wire.FlagWaiting): a raw fcntl(F_GETFL) and a raw, non-blocking
-// 8-byte eventfd write, from the callback itself rather than through a
-// hand-off goroutine per stream. Because the client shares the eventfd and
-// could make it blocking, the write happens only while O_NONBLOCK is still
-// set, and the Server's watchdog releases (and drops) a stream whose client
-// wins the race.
+// room (wire.FlagWaiting): a raw fcntl(F_GETFL) and a non-blocking 8-byte
+// eventfd write, from the callback itself rather than through a hand-off
+// goroutine per stream. Because the client shares the eventfd and could
+// make it blocking, the write happens only while O_NONBLOCK is still set,
+// and the Server's watchdog releases (and drops) a stream whose client wins
+// the race; the write goes through the runtime's system-call entry so that
+// a garbage collection, and the watchdog, can run while it is blocked.
 //
 // The Server listens on each container's SOCK_SEQPACKET control socket,
 // creates a sealed memfd ring and an eventfd per stream, and frees them when

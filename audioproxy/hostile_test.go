@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -244,6 +245,12 @@ func TestBlockedWakeIsFreed(t *testing.T) {
 				eng.epoch.Add(1)
 				close(freed)
 			}()
+			// A garbage collection while the write is blocked must finish:
+			// had the write held its P (a raw system call), the collection
+			// would wait for it for ever, and every goroutine, the watchdog
+			// included, with it.
+			time.Sleep(50 * time.Millisecond) // let the poke block
+			runtime.GC()
 			closed := make(chan struct{})
 			if name == "client hangs up" {
 				conn.Close() // (or dies)

@@ -20,7 +20,7 @@ type stream struct {
 }
 
 // Wake is called by the device callback when the shim waits for room: a
-// raw, non-blocking eventfd write (no allocation, no lock, no scheduler).
+// non-blocking eventfd write (no allocation, no lock; linux.EventfdPoke).
 //
 // The client shares the eventfd's open file description, so it could switch
 // it to blocking mode and fill the counter to make that write block the

@@ -7,21 +7,26 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// EventfdPoke adds 1 to a non-blocking eventfd's counter with one raw
-// write(2). It neither allocates nor blocks nor enters the Go scheduler, so
-// a real-time audio callback may call it; it reports whether the write
-// succeeded (EAGAIN on a saturated counter is a failure the caller ignores:
-// the reader is already awake).
+// EventfdPoke adds 1 to a non-blocking eventfd's counter with one write(2).
+// It neither allocates nor takes a lock, so a real-time audio callback may
+// call it; it reports whether the write succeeded (EAGAIN on a saturated
+// counter is a failure the caller ignores: the reader is already awake).
+//
+// The write goes through the runtime's system-call entry, not a raw one: a
+// peer sharing the eventfd can make it block (blocking mode and a full
+// counter), and a goroutine blocked in a raw system call holds its P, so a
+// garbage collection would wait for it for ever and stop the whole process,
+// the watchdog that would free the write included.
 func EventfdPoke(fd int) bool {
-	_, _, e := unix.RawSyscall(unix.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(&pokeOne)), 8)
+	_, _, e := unix.Syscall(unix.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(&pokeOne)), 8)
 	return e == 0
 }
 
 // EventfdPokeIfNonBlocking is EventfdPoke for an eventfd whose open file
 // description other processes share (and so may switch to blocking mode):
 // it first reads the file status flags and writes only if O_NONBLOCK is
-// still set. It returns false, without writing, if it is not. Both calls are
-// raw: no allocation, no scheduler involvement.
+// still set. It returns false, without writing, if it is not. Neither call
+// allocates; the fcntl, which cannot block, is raw.
 func EventfdPokeIfNonBlocking(fd int) bool {
 	fl, _, e := unix.RawSyscall(unix.SYS_FCNTL, uintptr(fd), unix.F_GETFL, 0)
 	if e != 0 || fl&unix.O_NONBLOCK == 0 {
