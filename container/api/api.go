@@ -151,6 +151,9 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 	sub := s.Hub.Subscribe(0)
 	defer sub.Close()
 	w.Header().Set("Content-Type", "application/x-ndjson")
+	// A stream ends only when it failed or was cut off; the connection ends
+	// with it instead of idling on for a request that will not come.
+	w.Header().Set("Connection", "close")
 	w.WriteHeader(http.StatusOK)
 	enc := json.NewEncoder(w)
 	rc := http.NewResponseController(w)

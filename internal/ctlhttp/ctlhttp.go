@@ -18,10 +18,13 @@ import (
 // MaxBody is the largest request body a server accepts.
 const MaxBody = 1 << 20
 
+// IdleTimeout is how long a server keeps a connection open between requests.
+const IdleTimeout = time.Minute
+
 // Serve serves h on l until ctx ends, then shuts down gracefully (in-flight
 // requests get two seconds; streams are cut). It closes l.
 func Serve(ctx context.Context, l net.Listener, h http.Handler) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second,
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: IdleTimeout,
 		BaseContext: func(net.Listener) context.Context { return ctx }}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
