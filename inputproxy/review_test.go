@@ -112,6 +112,54 @@ func TestReplugAtSameNodeIsRouted(t *testing.T) {
 	b.WaitFor(t, "personal/kbd2: KEY_A 1, SYN_REPORT 0")
 }
 
+// slowOpenBackend holds every Open, after it has opened the device, until
+// its gate is closed.
+type slowOpenBackend struct {
+	*inputproxytest.Backend
+	opening chan struct{} // an Open has the device and waits
+	gate    chan struct{}
+}
+
+func (g slowOpenBackend) Open(path string, accept func(*route.Caps) bool) (inputproxy.Source, route.Caps, error) {
+	s, c, err := g.Backend.Open(path, accept)
+	g.opening <- struct{}{}
+	<-g.gate
+	return s, c, err
+}
+
+// A device unplugged and plugged back while the router was still opening
+// it (a replug at start-up) was never routed: the replug's report found
+// the path "being opened" and was dropped as a duplicate, and the pump of
+// the gone device ended at once.
+func TestReplugWhileOpeningIsRouted(t *testing.T) {
+	b := inputproxytest.NewBackend()
+	g := slowOpenBackend{b, make(chan struct{}, 2), make(chan struct{})}
+	kbd := b.Plug("/dev/input/event1", inputproxytest.Keyboard("kbd"))
+	r := inputproxy.NewRouter(g, inputproxy.RouterConfig{}, testutil.Logger(t))
+	if err := r.AddContainer("personal"); err != nil {
+		t.Fatal(err)
+	}
+	r.SetForeground("personal")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- r.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+		b.Close()
+	}()
+	<-g.opening // the router has kbd open and has not routed it yet
+	kbd.Unplug()
+	kbd2 := b.Plug("/dev/input/event1", inputproxytest.Keyboard("kbd2"))
+	close(g.gate)
+	b.WaitFor(t, `clone personal: "kbd2"`)
+	kbd2.Send(route.Event{Type: route.EvKey, Code: 30, Value: 1}, route.Syn)
+	b.WaitFor(t, "personal/kbd2: KEY_A 1, SYN_REPORT 0")
+	b.WaitFor(t, "destroy personal/kbd") // the clone of the gone kbd; kbd2 is still plugged
+}
+
 // Restarting the foreground container (droidplex restart: a stop, then a
 // start) left inputproxyd routing input nowhere: the stop's removal of the
 // foreground container's clones also cleared the foreground, and the start

@@ -53,7 +53,7 @@ type Router struct {
 	containers []string
 	fg         string
 	pumps      map[string]*pump
-	opening    map[string]bool // paths being opened
+	opening    map[string][]bool // paths being opened: hot-plug reports (added?) that came meanwhile
 	stop       chan struct{}
 	closed     bool
 
@@ -65,7 +65,7 @@ type Router struct {
 
 // NewRouter returns a router over backend b. Call Run to start it.
 func NewRouter(b Backend, cfg RouterConfig, log *slog.Logger) *Router {
-	return &Router{b: b, cfg: cfg, log: log, pumps: map[string]*pump{}, opening: map[string]bool{},
+	return &Router{b: b, cfg: cfg, log: log, pumps: map[string]*pump{}, opening: map[string][]bool{},
 		stop: make(chan struct{}), chord: route.NewChord(cfg.Chord), chordCh: make(chan struct{}, 1)}
 }
 
@@ -153,19 +153,35 @@ func (r *Router) addVirtual() {
 func (r *Router) addDevice(path string) {
 	r.mu.Lock()
 	_, have := r.pumps[path]
-	busy := r.opening[path]
-	if !have && !busy {
-		r.opening[path] = true
+	pending, busy := r.opening[path]
+	switch {
+	case busy:
+		// Either a second report of the device being opened (hot-plug
+		// and the initial listing) or a replug that came while it was
+		// opened: looked at again once the open is done.
+		r.opening[path] = append(pending, true)
+	case !have:
+		r.opening[path] = nil
 	}
 	r.mu.Unlock()
 	if have || busy {
-		return // hot-plug and the initial listing may both report it
+		return
 	}
-	defer func() {
-		r.mu.Lock()
-		delete(r.opening, path)
-		r.mu.Unlock()
-	}()
+	r.open(path)
+	r.mu.Lock()
+	pending = r.opening[path]
+	delete(r.opening, path)
+	r.mu.Unlock()
+	for _, added := range pending {
+		if added {
+			r.addDevice(path)
+		} else {
+			r.removeDevice(path)
+		}
+	}
+}
+
+func (r *Router) open(path string) {
 	src, caps, err := r.b.Open(path, r.accept(path))
 	if errors.Is(err, ErrNotRouted) {
 		r.log.Debug("input device not routed", "path", path, "name", caps.Name)
@@ -239,6 +255,13 @@ func (r *Router) pumpEnded(p *pump, err error) {
 
 func (r *Router) removeDevice(path string) {
 	r.mu.Lock()
+	if pending, busy := r.opening[path]; busy {
+		// Unplugged while being opened: the pump the open adds is removed
+		// once it is there.
+		r.opening[path] = append(pending, false)
+		r.mu.Unlock()
+		return
+	}
 	p := r.pumps[path]
 	if p != nil && p.src != nil {
 		// Forgotten at once: a device plugged in at the same node before
