@@ -37,13 +37,27 @@ func SleepUntil(ns int64) {
 			return
 		}
 		// A signal: most likely the runtime asking this goroutine to stop
-		// (a garbage collection's stop-the-world, or sysmon's preemption).
-		// Nothing in this loop is a preemption point, so yield here, or
-		// every other goroutine (a sound device's cgo callback among them)
-		// would wait for the rest of the sleep.
-		runtime.Gosched()
+		// (a garbage collection's stop-the-world or stack scan, or
+		// sysmon's preemption). Nothing in this loop is a preemption
+		// point, so stop at one here, or every other goroutine (a sound
+		// device's cgo callback among them) would wait for the rest of
+		// the sleep.
+		preemptionPoint()
 	}
 }
+
+// preemptionPoint yields the P, after honouring at its entry any pending
+// request to stop this goroutine. runtime.Gosched alone is not enough: it
+// has no stack check (it is nosplit), so a stack scan's request to park
+// the goroutine (preemptStop) is dropped when the scheduler runs it again,
+// and the scan can only catch it in the microseconds it spends runnable.
+// Under CPU load that race took a garbage collection hundreds of
+// milliseconds while a goroutine slept here. This function's prologue is a
+// synchronous preemption point: the compiler gives a stack check to a
+// function that is not inlined and calls another.
+//
+//go:noinline
+func preemptionPoint() { runtime.Gosched() }
 
 // SleepUntilInSyscall sleeps until CLOCK_MONOTONIC reaches ns in an
 // ordinary blocking system call: the runtime may give the goroutine's P to
