@@ -6,8 +6,12 @@ import (
 	"errors"
 	"io"
 	"net"
+	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
+
+	"droidplex/internal/linux"
 	"droidplex/rilproxy/parcel"
 )
 
@@ -45,9 +49,12 @@ func (m *Mux) accept(ctx context.Context, name string, l net.Listener) {
 			// A client that reconnects at once may arrive before its old
 			// connection's end was read: give that a moment.
 			m.mu.Unlock()
-			select {
-			case <-old.left:
-			case <-time.After(200 * time.Millisecond):
+			if !waitLeft(old, 200*time.Millisecond) && hungUp(old.conn) {
+				// Its reader is slow to see the end (a busy machine, a
+				// long request): the client has gone, so its connection
+				// is ended here and the new one waits for that.
+				old.kill()
+				waitLeft(old, 5*time.Second)
 			}
 			m.mu.Lock()
 		}
@@ -125,4 +132,38 @@ func (m *Mux) detach(s *session) {
 	m.updateScreenLocked()
 	close(s.left)
 	m.log.Info("client disconnected", "container", s.name)
+}
+
+// waitLeft reports whether s was forgotten by the Mux within d.
+func waitLeft(s *session, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-s.left:
+		return true
+	case <-t.C:
+		return false
+	}
+}
+
+// hungUp reports whether the peer of c has closed its end (false if that
+// cannot be told): a second client is refused only while the first is
+// still there.
+func hungUp(c net.Conn) bool {
+	sc, ok := c.(syscall.Conn)
+	if !ok {
+		return false
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return false
+	}
+	gone := false
+	_ = rc.Control(func(fd uintptr) {
+		p := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLRDHUP}}
+		if n, err := linux.Poll(p, 0); err == nil && n == 1 {
+			gone = p[0].Revents&(unix.POLLRDHUP|unix.POLLHUP|unix.POLLERR) != 0
+		}
+	})
+	return gone
 }
