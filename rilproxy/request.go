@@ -84,6 +84,16 @@ func (m *Mux) request(s *session, body []byte) {
 				m.publishLocked(e)
 				m.sendTo([]string{e.Container}, callStateChanged)
 			}
+		} else if ended, declined := m.calls.Decline(s.name, req.ID, p); declined {
+			// ring-all: it stops ringing here only; the others may answer
+			for _, e := range ended {
+				m.publishLocked(e)
+			}
+			m.mu.Unlock()
+			m.log.Info("incoming call declined here; it still rings elsewhere", "container", s.name)
+			s.reply(req.Serial, parcel.Success, nil)
+			s.unsol(parcel.UnsolCallStateChanged, nil) // its call list changed
+			return
 		} else {
 			ok = m.calls.Authorize(s.name, req.ID, p)
 		}

@@ -288,3 +288,43 @@ func TestModemReconnectForgetsSMSAndUSSD(t *testing.T) {
 		t.Errorf("work (foreground) did not get the new modem's USSD: %v", err)
 	}
 }
+
+// With ring-all, one container declining the incoming call (UDUB, as
+// Android's "reject") rejected it at the modem for every container: the
+// other could no longer answer. Now it stops ringing in the decliner only;
+// the last container it rings in rejects it for real.
+func TestRingAllDeclineLeavesTheOthersRinging(t *testing.T) {
+	cm := newCallModem()
+	r := startRig(t, cfgWith(func(c *policy.Config) { c.Ring = policy.RingAll }), cm.Modem)
+	p, w := r.dial("personal"), r.dial("work")
+	cm.set(parcel.Call{Index: 1, State: parcel.CallIncoming, IsMT: true, Number: parcel.Str("+1999")})
+	for range 2 {
+		nextEvent(t, r.m)
+	}
+	for _, c := range []*rilproxytest.Client{p, w} {
+		if _, err := c.WaitUnsol(parcel.UnsolCallStateChanged); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantErr(t, do(t, p, parcel.ReqUdub, nil), parcel.Success)
+	if e := nextEvent(t, r.m); e.Container != "personal" || e.State != wire.CallEnded {
+		t.Fatalf("event after personal declined: %+v", e)
+	}
+	if _, err := p.WaitUnsol(parcel.UnsolCallStateChanged); err != nil {
+		t.Fatal(err)
+	}
+	if l := calls(t, p); len(l) != 0 {
+		t.Fatalf("personal still sees %+v", l)
+	}
+	if l := calls(t, w); len(l) != 1 {
+		t.Fatalf("work sees %+v, want the ringing call", l)
+	}
+	if n := cm.Count(parcel.ReqUdub); n != 0 {
+		t.Fatalf("the modem got %d UDUB while work's phone still rings", n)
+	}
+	// and a later decline by the last one rejects it at the modem
+	wantErr(t, do(t, w, parcel.ReqHangup, parcel.AppendInts(nil, 1)), parcel.Success)
+	if n := cm.Count(parcel.ReqHangup); n != 1 {
+		t.Fatalf("the modem got %d HANGUP from the last container the call rang in", n)
+	}
+}

@@ -215,27 +215,6 @@ func (t *Calls) Authorize(container string, id parcel.ReqID, p parcel.Payload) b
 	return t.exclusive(container)
 }
 
-// Answer claims for container the incoming call that rings in it (with
-// ring-all the first answer wins) and returns an Ended event for each other
-// container the call stops ringing in; false when no call rings in
-// container.
-func (t *Calls) Answer(container string) ([]CallEvent, bool) {
-	for i := range t.calls {
-		c := &t.calls[i]
-		if (c.state == parcel.CallIncoming || c.state == parcel.CallWaiting) && c.visibleTo(container) {
-			var lost []CallEvent
-			for _, r := range c.recipients() {
-				if r != container {
-					lost = append(lost, CallEvent{Container: r, Index: c.index, State: Ended, MT: c.mt, Number: c.number})
-				}
-			}
-			c.owner, c.ringing = container, nil
-			return lost, true
-		}
-	}
-	return nil, false
-}
-
 // Drop forgets container (disconnected or dead) and returns the indexes of
 // the calls to hang up at the modem: those it owns, and incoming calls that
 // ring only in it. Incoming calls stop ringing in it, and ended has an

@@ -11,7 +11,8 @@ import (
 const (
 	// RingForeground rings the foreground container (the default).
 	RingForeground = "foreground"
-	// RingAll rings every connected container; the first ANSWER wins.
+	// RingAll rings every connected container; the first ANSWER wins, and a
+	// container that declines stops only its own ringing.
 	RingAll = "all"
 )
 

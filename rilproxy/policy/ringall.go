@@ -1,0 +1,66 @@
+package policy
+
+import (
+	"slices"
+
+	"droidplex/rilproxy/parcel"
+)
+
+// Ring-all: an incoming call rings in several containers until one answers.
+
+// Answer claims for container the incoming call that rings in it (with
+// ring-all the first answer wins) and returns an Ended event for each other
+// container the call stops ringing in; false when no call rings in
+// container.
+func (t *Calls) Answer(container string) ([]CallEvent, bool) {
+	c := t.ringingIn(container)
+	if c == nil {
+		return nil, false
+	}
+	var lost []CallEvent
+	for _, r := range c.recipients() {
+		if r != container {
+			lost = append(lost, CallEvent{Container: r, Index: c.index, State: Ended, MT: c.mt, Number: c.number})
+		}
+	}
+	c.owner, c.ringing = container, nil
+	return lost, true
+}
+
+// Decline handles container refusing an incoming call that still rings in
+// other containers too (ring-all): HANGUP of its index or UDUB (p is the
+// request's decoded payload). The call stops ringing in container only,
+// and ended has its Ended event; the modem is not told, so the others can
+// still answer. false when that is not the case: the request then goes to
+// the modem as usual, as it does from the last container the call rings
+// in, whose refusal rejects the call.
+func (t *Calls) Decline(container string, id parcel.ReqID, p parcel.Payload) (ended []CallEvent, ok bool) {
+	var c *call
+	switch id {
+	case parcel.ReqHangup:
+		ints, isInts := p.(parcel.Ints)
+		if !isInts || len(ints) == 0 {
+			return nil, false
+		}
+		c = t.find(ints[0])
+	case parcel.ReqUdub:
+		c = t.ringingIn(container)
+	}
+	if c == nil || c.owner != "" || len(c.ringing) < 2 || !slices.Contains(c.ringing, container) {
+		return nil, false
+	}
+	c.ringing = slices.DeleteFunc(slices.Clone(c.ringing), func(s string) bool { return s == container })
+	return []CallEvent{{Container: container, Index: c.index, State: Ended, MT: c.mt, Number: c.number}}, true
+}
+
+// ringingIn returns the unanswered incoming (or waiting) call that rings in
+// container, if any.
+func (t *Calls) ringingIn(container string) *call {
+	for i := range t.calls {
+		c := &t.calls[i]
+		if (c.state == parcel.CallIncoming || c.state == parcel.CallWaiting) && c.visibleTo(container) {
+			return c
+		}
+	}
+	return nil
+}
