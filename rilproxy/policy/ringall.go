@@ -28,8 +28,8 @@ func (t *Calls) Answer(container string) ([]CallEvent, bool) {
 }
 
 // Decline handles container refusing an incoming call that still rings in
-// other containers too (ring-all): HANGUP of its index or UDUB (p is the
-// request's decoded payload). The call stops ringing in container only,
+// other containers too (ring-all): HANGUP of its index, UDUB or
+// HANGUP_WAITING_OR_BACKGROUND (p is the request's decoded payload). The call stops ringing in container only,
 // and ended has its Ended event; the modem is not told, so the others can
 // still answer. false when that is not the case: the request then goes to
 // the modem as usual, as it does from the last container the call rings
@@ -43,7 +43,9 @@ func (t *Calls) Decline(container string, id parcel.ReqID, p parcel.Payload) (en
 			return nil, false
 		}
 		c = t.find(ints[0])
-	case parcel.ReqUdub:
+	case parcel.ReqUdub, parcel.ReqHangupWaitingOrBackground:
+		// AT+CHLD=0: UDUB for a waiting call before anything held; how
+		// Android's GsmCdmaCallTracker hangs up a ringing call
 		c = t.ringingIn(container)
 	}
 	if c == nil || c.owner != "" || len(c.ringing) < 2 || !slices.Contains(c.ringing, container) {

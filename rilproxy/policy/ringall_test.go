@@ -24,6 +24,10 @@ func TestRingAllDecline(t *testing.T) {
 			e, ok := c.Decline("b", parcel.ReqUdub, parcel.Void{})
 			return fmt.Sprint(ok, " ", ev(e), " ", c.Owners(nil))
 		}, "true b:1:-1 [a c]"},
+		{"hangup waiting or background, as Android hangs up a ringing call", func(c *Calls) string {
+			e, ok := c.Decline("c", parcel.ReqHangupWaitingOrBackground, parcel.Void{})
+			return fmt.Sprint(ok, " ", ev(e), " ", c.Owners(nil))
+		}, "true c:1:-1 [a b]"},
 		{"declined twice", func(c *Calls) string {
 			c.Decline("a", parcel.ReqUdub, parcel.Void{})
 			_, ok := c.Decline("a", parcel.ReqUdub, parcel.Void{})
