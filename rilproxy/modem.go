@@ -225,9 +225,15 @@ func (m *Mux) unsolLocked(msg parcel.Message, body []byte) {
 			}
 		}
 	case policy.CallRelated:
-		to := m.calls.Owners(nil)
-		if len(to) == 0 && msg.Unsol == parcel.UnsolCallRing {
-			to = policy.RingTargets(m.cfg.Policy, m.fg, m.connected)
+		var to []string
+		if msg.Unsol == parcel.UnsolCallRing {
+			// only where the call rings; before the call list shows it,
+			// where it will ring
+			if to = m.calls.Ringing(nil); len(to) == 0 {
+				to = policy.RingTargets(m.cfg.Policy, m.fg, m.connected)
+			}
+		} else {
+			to = m.calls.Owners(nil)
 		}
 		m.sendTo(to, body)
 	case policy.SMS:

@@ -328,3 +328,50 @@ func TestRingAllDeclineLeavesTheOthersRinging(t *testing.T) {
 		t.Fatalf("the modem got %d HANGUP from the last container the call rang in", n)
 	}
 }
+
+// CALL_RING went to every container with a call: one busy with its own
+// call heard the ring of a call it cannot see (ringing in the foreground
+// container), and, before the call list showed the new call, only it did.
+// It goes only where the call rings.
+func TestCallRingOnlyWhereTheCallRings(t *testing.T) {
+	cm := newCallModem()
+	r := startRig(t, Config{}, cm.Modem)
+	r.m.SetForeground("work")
+	p, w := r.dial("personal"), r.dial("work")
+	wantErr(t, do(t, p, parcel.ReqDial, parcel.Dial{Address: parcel.Str("+1555")}.AppendTo(nil)), parcel.Success)
+	active := parcel.Call{Index: 1, State: parcel.CallActive, Number: parcel.Str("+1555")}
+	cm.set(active)
+	if e := nextEvent(t, r.m); e.Container != "personal" || e.State != wire.CallActive {
+		t.Fatalf("event %+v", e)
+	}
+	ring := func() { // a ring, then a broadcast that marks its end
+		cm.Unsol(parcel.UnsolCallRing, nil)
+		cm.Unsol(parcel.UnsolSignalStrength, nil)
+	}
+	heard := func(c *rilproxytest.Client) bool {
+		t.Helper()
+		rang := false
+		for {
+			u, err := c.Unsol(5 * time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if u.Unsol == parcel.UnsolSignalStrength {
+				return rang
+			}
+			rang = rang || u.Unsol == parcel.UnsolCallRing
+		}
+	}
+	ring() // the modem rings before it lists the call
+	if heard(p) || !heard(w) {
+		t.Fatal("the first ring: personal heard it or work did not")
+	}
+	cm.set(active, parcel.Call{Index: 2, State: parcel.CallWaiting, IsMT: true, Number: parcel.Str("+1999")})
+	if e := nextEvent(t, r.m); e.Container != "work" || e.State != wire.CallWaiting {
+		t.Fatalf("event %+v", e)
+	}
+	ring()
+	if heard(p) || !heard(w) {
+		t.Fatal("a listed ring: personal heard it or work did not")
+	}
+}

@@ -66,3 +66,21 @@ func (t *Calls) ringingIn(container string) *call {
 	}
 	return nil
 }
+
+// Ringing returns the containers in which an unanswered incoming (or
+// waiting) call rings, appended to dst: where CALL_RING goes. A container
+// busy with a call of its own does not hear another's ring.
+func (t *Calls) Ringing(dst []string) []string {
+	for i := range t.calls {
+		c := &t.calls[i]
+		if c.state != parcel.CallIncoming && c.state != parcel.CallWaiting {
+			continue
+		}
+		for _, r := range c.recipients() {
+			if !slices.Contains(dst, r) {
+				dst = append(dst, r)
+			}
+		}
+	}
+	return dst
+}

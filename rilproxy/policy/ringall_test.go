@@ -28,6 +28,13 @@ func TestRingAllDecline(t *testing.T) {
 			e, ok := c.Decline("c", parcel.ReqHangupWaitingOrBackground, parcel.Void{})
 			return fmt.Sprint(ok, " ", ev(e), " ", c.Owners(nil))
 		}, "true c:1:-1 [a b]"},
+		{"ringing", func(c *Calls) string {
+			c.Decline("b", parcel.ReqUdub, parcel.Void{})
+			before := fmt.Sprint(c.Ringing(nil))
+			c.Answer("a")
+			c.Reconcile(parcel.CallList{mt(1, parcel.CallActive)}, all, "a")
+			return before + " " + fmt.Sprint(c.Ringing(nil), c.Owners(nil))
+		}, "[a c] [] [a]"},
 		{"declined twice", func(c *Calls) string {
 			c.Decline("a", parcel.ReqUdub, parcel.Void{})
 			_, ok := c.Decline("a", parcel.ReqUdub, parcel.Void{})
