@@ -199,3 +199,22 @@ func (m *Mux) publishLocked(e policy.CallEvent) {
 		m.dropped++
 	}
 }
+
+// callRecipientsLocked returns where a call-related indication goes: a ring
+// or a CDMA call waiting only where the incoming call rings (or, before the
+// call list shows it, where it will ring), the ringback tone to the
+// containers dialling, anything else to every container with a call.
+func (m *Mux) callRecipientsLocked(id parcel.UnsolID) []string {
+	switch id {
+	case parcel.UnsolCallRing, parcel.UnsolCdmaCallWaiting:
+		if to := m.calls.Ringing(nil); len(to) > 0 {
+			return to
+		}
+		return policy.RingTargets(m.cfg.Policy, m.fg, m.connected)
+	case parcel.UnsolRingbackTone:
+		if to := m.calls.Dialling(nil); len(to) > 0 {
+			return to
+		}
+	}
+	return m.calls.Owners(nil)
+}

@@ -225,17 +225,7 @@ func (m *Mux) unsolLocked(msg parcel.Message, body []byte) {
 			}
 		}
 	case policy.CallRelated:
-		var to []string
-		if msg.Unsol == parcel.UnsolCallRing {
-			// only where the call rings; before the call list shows it,
-			// where it will ring
-			if to = m.calls.Ringing(nil); len(to) == 0 {
-				to = policy.RingTargets(m.cfg.Policy, m.fg, m.connected)
-			}
-		} else {
-			to = m.calls.Owners(nil)
-		}
-		m.sendTo(to, body)
+		m.sendTo(m.callRecipientsLocked(msg.Unsol), body)
 	case policy.SMS:
 		target := policy.SMSTarget(m.cfg.Policy, m.fg, m.connected)
 		if target == "" {

@@ -344,24 +344,8 @@ func TestCallRingOnlyWhereTheCallRings(t *testing.T) {
 	if e := nextEvent(t, r.m); e.Container != "personal" || e.State != wire.CallActive {
 		t.Fatalf("event %+v", e)
 	}
-	ring := func() { // a ring, then a broadcast that marks its end
-		cm.Unsol(parcel.UnsolCallRing, nil)
-		cm.Unsol(parcel.UnsolSignalStrength, nil)
-	}
-	heard := func(c *rilproxytest.Client) bool {
-		t.Helper()
-		rang := false
-		for {
-			u, err := c.Unsol(5 * time.Second)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if u.Unsol == parcel.UnsolSignalStrength {
-				return rang
-			}
-			rang = rang || u.Unsol == parcel.UnsolCallRing
-		}
-	}
+	ring := func() { sendMarked(cm.Modem, parcel.UnsolCallRing) }
+	heard := func(c *rilproxytest.Client) bool { return heardMarked(t, c, parcel.UnsolCallRing) }
 	ring() // the modem rings before it lists the call
 	if heard(p) || !heard(w) {
 		t.Fatal("the first ring: personal heard it or work did not")
@@ -373,5 +357,57 @@ func TestCallRingOnlyWhereTheCallRings(t *testing.T) {
 	ring()
 	if heard(p) || !heard(w) {
 		t.Fatal("a listed ring: personal heard it or work did not")
+	}
+}
+
+// sendMarked has the modem send indication id, then a broadcast one that
+// marks the end of what id may have caused.
+func sendMarked(m *rilproxytest.Modem, id parcel.UnsolID) {
+	m.Unsol(id, nil)
+	m.Unsol(parcel.UnsolSignalStrength, nil)
+}
+
+// heardMarked reads c's indications up to sendMarked's marker and reports
+// whether id was among them.
+func heardMarked(t *testing.T, c *rilproxytest.Client, id parcel.UnsolID) bool {
+	t.Helper()
+	heard := false
+	for {
+		u, err := c.Unsol(5 * time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.Unsol == parcel.UnsolSignalStrength {
+			return heard
+		}
+		heard = heard || u.Unsol == id
+	}
+}
+
+// The ringback tone of a dialled call went to every container with a call,
+// a container with a call ringing in it included; it goes to the one
+// dialling.
+func TestRingbackToneOnlyToTheDialler(t *testing.T) {
+	cm := newCallModem()
+	r := startRig(t, Config{}, cm.Modem)
+	r.m.SetForeground("work")
+	p, w := r.dial("personal"), r.dial("work")
+	wantErr(t, do(t, p, parcel.ReqDial, parcel.Dial{Address: parcel.Str("+1555")}.AppendTo(nil)), parcel.Success)
+	cm.set(parcel.Call{Index: 1, State: parcel.CallAlerting, Number: parcel.Str("+1555")},
+		parcel.Call{Index: 2, State: parcel.CallWaiting, IsMT: true, Number: parcel.Str("+1999")})
+	for range 2 {
+		nextEvent(t, r.m)
+	}
+	sendMarked(cm.Modem, parcel.UnsolRingbackTone)
+	if !heardMarked(t, p, parcel.UnsolRingbackTone) || heardMarked(t, w, parcel.UnsolRingbackTone) {
+		t.Fatal("personal, dialling, did not hear its ringback tone, or work, rung, did")
+	}
+	// once answered, nobody dials: the tone goes to every container with a call
+	cm.set(parcel.Call{Index: 1, State: parcel.CallActive, Number: parcel.Str("+1555")},
+		parcel.Call{Index: 2, State: parcel.CallWaiting, IsMT: true, Number: parcel.Str("+1999")})
+	nextEvent(t, r.m)
+	sendMarked(cm.Modem, parcel.UnsolRingbackTone)
+	if !heardMarked(t, p, parcel.UnsolRingbackTone) || !heardMarked(t, w, parcel.UnsolRingbackTone) {
+		t.Fatal("with nobody dialling, the tone did not reach every container with a call")
 	}
 }

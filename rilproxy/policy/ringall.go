@@ -84,3 +84,19 @@ func (t *Calls) Ringing(dst []string) []string {
 	}
 	return dst
 }
+
+// Dialling returns the containers with an outgoing call not yet answered
+// (dialling or alerting) or a DIAL in flight, appended to dst: where the
+// ringback tone goes.
+func (t *Calls) Dialling(dst []string) []string {
+	if t.dialing != "" {
+		dst = append(dst, t.dialing)
+	}
+	for i := range t.calls {
+		c := &t.calls[i]
+		if (c.state == parcel.CallDialing || c.state == parcel.CallAlerting) && c.owner != "" && !slices.Contains(dst, c.owner) {
+			dst = append(dst, c.owner)
+		}
+	}
+	return dst
+}

@@ -73,6 +73,15 @@ func TestRingAllDecline(t *testing.T) {
 			}
 		})
 	}
+	var d Calls
+	d.Dialing("b")
+	d.Reconcile(parcel.CallList{mo(1, parcel.CallAlerting)}, all, "a")
+	first := fmt.Sprint(d.Dialling(nil))
+	d.Dialing("c")
+	d.Reconcile(parcel.CallList{mo(1, parcel.CallActive)}, all, "a")
+	if got := first + fmt.Sprint(d.Dialling(nil)); got != "[b][c]" {
+		t.Fatalf("dialling: %s, want [b][c]", got)
+	}
 	// a call ringing in one container only is that container's to refuse
 	var c Calls
 	c.Reconcile(parcel.CallList{mt(1, parcel.CallIncoming)}, func() []string { return []string{"a"} }, "a")
