@@ -6,7 +6,9 @@ import (
 	"droidplex/rilproxy/parcel"
 )
 
-// Ring-all: an incoming call rings in several containers until one answers.
+// Calls that ring: an incoming call rings in one container, or with ring-all
+// in several until one answers; and where the indications of ringing and
+// dialling calls go.
 
 // Answer claims for container the incoming call that rings in it (with
 // ring-all the first answer wins) and returns an Ended event for each other
@@ -29,9 +31,9 @@ func (t *Calls) Answer(container string) ([]CallEvent, bool) {
 
 // Decline handles container refusing an incoming call that still rings in
 // other containers too (ring-all): HANGUP of its index, UDUB or
-// HANGUP_WAITING_OR_BACKGROUND (p is the request's decoded payload). The call stops ringing in container only,
-// and ended has its Ended event; the modem is not told, so the others can
-// still answer. false when that is not the case: the request then goes to
+// HANGUP_WAITING_OR_BACKGROUND (p is the request's decoded payload). The
+// call stops ringing in container only, and ended has its Ended event; the
+// modem is not told, so the others can still answer. false when that is not the case: the request then goes to
 // the modem as usual, as it does from the last container the call rings
 // in, whose refusal rejects the call.
 func (t *Calls) Decline(container string, id parcel.ReqID, p parcel.Payload) (ended []CallEvent, ok bool) {
