@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -41,17 +42,33 @@ func newDemoCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the kernel-less demo: two stand-in Androids, both heard, calls and SMS from either",
-		Long: `demo starts, as plain processes: audioproxyd on a private PulseAudio null sink
-(or a WAV file when PulseAudio is missing), rilproxyd with the mock modem,
-and droidplexd with two stand-in Android containers, "personal" and "work",
-each running a real RIL client (oFono, on its own system bus) and an audio
-client playing a tone. Then it tells the story: both tones play at once;
-personal calls out and the far end answers and hangs up; work calls out; an
-incoming call rings the foreground container; after a foreground switch the
-next one rings the other; an incoming SMS reaches the target. It ends with a
-summary table, leaves the mix as mix.wav and mix.png (spectrogram) in --out,
-and exits 1 if any step did not happen. Needs root (mount namespaces).`,
-		Example: "  make demo\n  droidplex demo --out /tmp/demo",
+		Long: `demo shows droidplex working end to end on an ordinary Linux machine, with no
+Android kernel. It starts, as plain processes: audioproxyd on a private
+PulseAudio null sink (or a WAV file when PulseAudio is not installed),
+rilproxyd with the mock modem, inputproxyd, and droidplexd with two stand-in
+Android containers, "personal" and "work", each running a real RIL client
+(oFono, on its own system bus) and an audio client playing a tone.
+
+Then it tells the story, one numbered step at a time, and checks that each
+step happened: both tones play at once; personal calls out and the far end
+answers and hangs up; work calls out; an incoming call rings the foreground
+container; after a foreground switch the next one rings the other; an
+incoming SMS reaches the target only; both tones are heard together in the
+recorded mix. It ends with a summary table (ok, FAILED with the reason, or
+not run) and exits 1 if any step failed or did not run.
+
+Needs: root (the stand-in containers get mount namespaces); ofono, dbus and
+util-linux; the droidplex binaries (make build) in --bin. Optional:
+pulseaudio and pulseaudio-utils (else the mix goes to a WAV file), sox (for
+the spectrogram). make deps installs them all. It takes about 10 seconds.
+
+Results go to --out (default out/demo): summary.txt, mix.wav, mix.png (a
+spectrogram) and logs/ (every daemon's and container's log). --out must be
+new, empty, or a previous demo's output (whose results are replaced); two
+demos cannot write into the same --out at once. Ctrl-C (or SIGTERM) stops
+everything the demo started and exits 1; the steps not reached show as not
+run.`,
+		Example: "  sudo make demo\n  sudo droidplex demo --out /tmp/demo",
 		Args:    cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if cfg.Bin == "" {
@@ -63,21 +80,22 @@ and exits 1 if any step did not happen. Needs root (mount namespaces).`,
 			}
 			cfg.Output = c.OutOrStdout()
 			steps, err := demo.Run(c.Context(), cfg)
-			demo.WriteSummary(c.OutOrStdout(), steps)
-			if f, ferr := os.Create(filepath.Join(cfg.OutDir, "summary.txt")); ferr == nil {
-				demo.WriteSummary(f, steps)
-				f.Close()
+			if len(steps) > 0 {
+				demo.WriteSummary(c.OutOrStdout(), steps)
 			}
 			if err != nil {
-				return err
+				// %v: the demo's own words, not a daemon-dial hint.
+				return fmt.Errorf("%v", err)
 			}
 			if demo.Failed(steps) {
+				fmt.Fprintf(c.ErrOrStderr(), "droidplex demo: not every step worked; the summary and the logs are in %s\n", cfg.OutDir)
 				return exitError{code: 1}
 			}
+			fmt.Fprintf(c.OutOrStdout(), "results in %s\n", cfg.OutDir)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&cfg.Bin, "bin", "", "directory with the droidplex binaries (default: this binary's)")
-	cmd.Flags().StringVar(&cfg.OutDir, "out", "out/demo", "where mix.wav, mix.png, summary.txt and logs/ go")
+	cmd.Flags().StringVar(&cfg.OutDir, "out", "out/demo", "new, empty or previous demo directory for summary.txt, mix.wav, mix.png and logs/")
 	return cmd
 }

@@ -11,9 +11,12 @@ import (
 	"droidplex/audioproxy/wire"
 )
 
-// writeTones writes a stereo s16 WAV at 48 kHz: tone a from 0 to 3 s, tone
-// b from 1 s to 2.5 s, a 10 ms gap of silence at 1.5 s.
-func writeTones(t *testing.T, amp float64) string {
+// writeTones writes a stereo s16 WAV at 48 kHz: 440 Hz from 0 to 3 s,
+// 660 Hz from 1 s to 2.5 s, a 10 ms gap of silence at 1.5 s.
+func writeTones(t *testing.T, amp float64) string { return writeMix(t, amp, amp) }
+
+// writeMix is writeTones with 660 Hz at amp660 (0: missing).
+func writeMix(t *testing.T, amp, amp660 float64) string {
 	const rate = 48000
 	p := wire.Params{Rate: rate, Channels: 2, Format: wire.FormatS16}
 	frames := 3 * rate
@@ -21,7 +24,7 @@ func writeTones(t *testing.T, amp float64) string {
 	for i := range frames {
 		x := amp * math.Sin(2*math.Pi*440*float64(i)/rate)
 		if i >= rate && i < rate*5/2 {
-			x += amp * math.Sin(2*math.Pi*660*float64(i)/rate)
+			x += amp660 * math.Sin(2*math.Pi*660*float64(i)/rate)
 		}
 		if i >= rate*3/2 && i < rate*3/2+480 {
 			x = 0
@@ -92,5 +95,32 @@ func TestMeasureSeesDucking(t *testing.T) {
 	}
 	if math.Abs(m.ducked["personal"]-1) > 0.15 || m.ducked["work"] != 0 || math.Abs(m.together-1) > 0.15 {
 		t.Fatalf("ducked %v, together %.1f", m.ducked, m.together)
+	}
+}
+
+// The "both tones are in the mix" step passes on a mix of both tones and
+// fails when one is missing or too weak, whatever the other does.
+func TestBothHeardNeedsBothTones(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		amp660 float64
+		ok     bool
+	}{
+		{"both", 0.25, true},
+		{"work's tone missing", 0, false},
+		{"work's tone weak", 0.05, false},
+	} {
+		m, err := measure(writeMix(t, 0.25, tc.amp660), DefaultTones, toneAmp/2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = m.bothHeard(DefaultTones, toneAmp/2)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: bothHeard = %v", tc.name, err)
+		}
+	}
+	// Levels alone (a measurement with no window of both) do not pass.
+	if err := (measurement{together: 2}).bothHeard(DefaultTones, toneAmp/2); err == nil {
+		t.Error("a measurement without levels passed")
 	}
 }

@@ -58,8 +58,8 @@ func (p *procs) stopAll() {
 
 // waitSocket waits until something accepts connections on the unix socket
 // at path of kind ("unix" or "unixpacket").
-func waitSocket(ctx context.Context, kind, path string, timeout time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+func waitSocket(parent context.Context, kind, path string, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
 	for {
 		c, err := net.Dial(kind, path)
@@ -69,6 +69,9 @@ func waitSocket(ctx context.Context, kind, path string, timeout time.Duration) e
 		}
 		select {
 		case <-ctx.Done():
+			if parent.Err() != nil {
+				return fmt.Errorf("waiting for %s: %w", path, context.Cause(parent))
+			}
 			return fmt.Errorf("nothing listening on %s after %v: %w", path, timeout, errors.Join(err, ctx.Err()))
 		case <-time.After(50 * time.Millisecond):
 		}
@@ -76,8 +79,8 @@ func waitSocket(ctx context.Context, kind, path string, timeout time.Duration) e
 }
 
 // waitFor polls cond until it returns true or the timeout passes.
-func waitFor(ctx context.Context, timeout time.Duration, what string, cond func() (bool, error)) error {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+func waitFor(parent context.Context, timeout time.Duration, what string, cond func() (bool, error)) error {
+	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
 	var last error
 	for {
@@ -90,6 +93,9 @@ func waitFor(ctx context.Context, timeout time.Duration, what string, cond func(
 		}
 		select {
 		case <-ctx.Done():
+			if parent.Err() != nil {
+				return fmt.Errorf("%s: %w", what, context.Cause(parent))
+			}
 			if last != nil {
 				return fmt.Errorf("%s: not within %v: %w", what, timeout, last)
 			}

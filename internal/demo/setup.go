@@ -15,9 +15,12 @@ import (
 
 // Config says where the demo finds its binaries and leaves its results.
 type Config struct {
-	Bin    string    // directory holding droidplex, droidplexd, audioproxyd, rilproxyd
-	OutDir string    // receives mix.wav, mix.png, summary.txt and logs/
-	Output io.Writer // narration
+	Bin    string // directory holding droidplex, droidplexd, audioproxyd, rilproxyd
+	OutDir string // receives mix.wav, mix.png, summary.txt and logs/ (new, empty or a previous run's)
+	// Scratch is where the run's temporary directory (sockets, state) is
+	// made; "" means the system's temporary directory.
+	Scratch string
+	Output  io.Writer // narration
 	// Tones per container, in Hz.
 	Tones map[string]float64
 }
@@ -38,6 +41,7 @@ type rig struct {
 	stopRec func() error
 	mixWAV  string
 	device  string // what audioproxyd played into
+	before  []int  // this process's children before the demo started
 }
 
 func (r *rig) path(elem ...string) string { return filepath.Join(append([]string{r.run}, elem...)...) }
@@ -157,5 +161,6 @@ func (r *rig) stop() error {
 		r.pulse.Close()
 		r.pulse = nil
 	}
+	reapOrphans(r.before, 5*time.Second)
 	return err
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"droidplex/container/client"
 	"droidplex/container/wire"
 	"droidplex/internal/ctlhttp"
+	"droidplex/internal/linux"
 	"droidplex/rilproxy/mockmodem/modemapi"
 	"droidplex/rilproxy/ofonotest"
 )
@@ -34,41 +36,80 @@ type story struct {
 	calls []wire.CallState
 }
 
-// Run runs the whole story and returns its steps; it returns an error only
-// when the demo could not be set up at all. A failed step is in the steps.
-func Run(ctx context.Context, cfg Config) ([]Step, error) {
+// ErrInterrupted is returned (wrapped) by Run when its context ended
+// before the story was told; everything the demo started is stopped.
+var ErrInterrupted = errors.New("demo interrupted")
+
+// Run runs the whole story, writes the summary to summary.txt in the
+// output directory and returns the steps. A failed step, or one that did
+// not run, is in the steps; Run returns an error when the output directory
+// cannot be used (nothing is started then) or, wrapping ErrInterrupted,
+// when ctx ended before the end. Everything it starts is stopped and its
+// scratch directory removed before it returns.
+func Run(ctx context.Context, cfg Config) (steps []Step, err error) {
 	if cfg.Tones == nil {
 		cfg.Tones = DefaultTones
 	}
-	if err := os.MkdirAll(filepath.Join(cfg.OutDir, "logs"), 0o755); err != nil {
+	if err := preflight(cfg, os.Geteuid(), exec.LookPath); err != nil {
 		return nil, err
 	}
-	work, err := os.MkdirTemp("/tmp", "dpx-demo-")
+	out, err := openOut(cfg.OutDir)
 	if err != nil {
 		return nil, err
 	}
+	defer out.Close()
+	if cfg.Scratch == "" {
+		cfg.Scratch = "/tmp" // short socket paths
+	}
+	work, err := os.MkdirTemp(cfg.Scratch, "dpx-demo-")
+	if err != nil {
+		return nil, fmt.Errorf("scratch directory: %w", err)
+	}
 	defer os.RemoveAll(work)
 	r := &rig{cfg: cfg, work: work, run: filepath.Join(work, "run")}
+	if err := linux.SetChildSubreaper(); err != nil {
+		return nil, err
+	}
+	for _, c := range children(nil) {
+		r.before = append(r.before, c.pid)
+	}
 	r.procs.logDir = filepath.Join(cfg.OutDir, "logs")
 	if err := os.MkdirAll(r.run, 0o755); err != nil {
 		return nil, err
 	}
 	s := &story{rig: r, n: newNarrator(cfg.Output), ofono: map[string]*ofonotest.Instance{}}
 	defer r.stop()
-	if err := s.setUp(ctx); err != nil {
-		return s.n.steps, fmt.Errorf("set-up: %w (logs in %s)", err, r.procs.logDir)
+	if !s.n.step(ctx, "start the daemons and both stand-in containers", func() (string, error) {
+		if err := s.setUp(ctx); err != nil {
+			return "", err
+		}
+		return "audioproxyd on the " + r.device + ", rilproxyd with the mock modem, inputproxyd, droidplexd; " +
+			"oFono online in " + strings.Join(Containers, " and "), nil
+	}) {
+		s.n.say("set-up failed: the logs are in %s", r.procs.logDir)
+		s.n.skipAll("set-up failed")
 	}
 	s.tell(ctx)
-	s.underruns = s.audioUnderruns(ctx)
+	if s.n.skip == "" {
+		s.underruns = s.audioUnderruns(ctx)
+	}
 	for _, o := range s.ofono {
 		o.Stop()
 	}
 	s.n.say("stopping everything")
-	if err := r.stop(); err != nil {
-		s.n.step("the mix is recorded", func() (string, error) { return "", err })
+	if err := r.stop(); err != nil && s.n.skip == "" {
+		s.n.step(ctx, "the mix is recorded", func() (string, error) { return "", err })
 	}
-	s.analyse()
-	return s.n.steps, nil
+	s.analyse(ctx)
+	steps = s.n.steps
+	if f, ferr := os.Create(filepath.Join(cfg.OutDir, "summary.txt")); ferr == nil {
+		WriteSummary(f, steps)
+		f.Close()
+	}
+	if ctx.Err() != nil {
+		return steps, fmt.Errorf("%w (%v): everything it started is stopped", ErrInterrupted, context.Cause(ctx))
+	}
+	return steps, nil
 }
 
 func (s *story) setUp(ctx context.Context) error {
@@ -130,9 +171,9 @@ func within(ctx context.Context, d time.Duration, fn func(ctx context.Context) e
 }
 
 // owner returns the container droidplexd was told owns a call in state.
-func (s *story) owner(state string) (string, error) {
+func (s *story) owner(ctx context.Context, state string) (string, error) {
 	var got string
-	err := waitFor(context.Background(), 5*time.Second, "call-state event "+state, func() (bool, error) {
+	err := waitFor(ctx, 5*time.Second, "call-state event "+state, func() (bool, error) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		for i := len(s.calls) - 1; i >= 0; i-- {

@@ -13,7 +13,7 @@ import (
 // tell runs the story's steps in order. Each step checks what it claims.
 func (s *story) tell(ctx context.Context) {
 	n := s.n
-	n.step("both containers play different tones at once", func() (string, error) {
+	n.step(ctx, "both containers play different tones at once", func() (string, error) {
 		var got map[string]int
 		err := waitFor(ctx, 15*time.Second, "a playing stream in each container", func() (bool, error) {
 			var err error
@@ -23,18 +23,18 @@ func (s *story) tell(ctx context.Context) {
 		return fmt.Sprintf("streams open: personal %d (%g Hz), work %d (%g Hz)", got["personal"], s.cfg.Tones["personal"],
 			got["work"], s.cfg.Tones["work"]), err
 	})
-	time.Sleep(4 * time.Second) // both tones play together, with no call (the policy ducks during calls)
+	n.pause(ctx, 4*time.Second) // both tones play together, with no call (the policy ducks during calls)
 
-	n.step("personal calls out; the far end answers, then hangs up", func() (string, error) {
+	n.step(ctx, "personal calls out; the far end answers, then hangs up", func() (string, error) {
 		return s.outgoing(ctx, "personal", "+15550001", true)
 	})
-	n.step("work calls out; work hangs up", func() (string, error) {
+	n.step(ctx, "work calls out; work hangs up", func() (string, error) {
 		return s.outgoing(ctx, "work", "+15550002", false)
 	})
-	n.step("an incoming call rings the foreground container (personal)", func() (string, error) {
+	n.step(ctx, "an incoming call rings the foreground container (personal)", func() (string, error) {
 		return s.incoming(ctx, "+15559001", "personal", "work")
 	})
-	n.step("foreground switches to work", func() (string, error) {
+	n.step(ctx, "foreground switches to work", func() (string, error) {
 		if err := s.ctl.SetForeground(ctx, "work"); err != nil {
 			return "", err
 		}
@@ -53,15 +53,18 @@ func (s *story) tell(ctx context.Context) {
 			err := ctlhttp.Do(ctx, ctlhttp.NewClient(s.rilSocket()), "GET", "/v1/status", nil, &st)
 			return err == nil && st.Foreground == "work", err
 		})
-		return "droidplex switch work: foreground is " + fg + " at droidplexd and rilproxyd", err
+		if err != nil {
+			return "", err
+		}
+		return "droidplex switch work: foreground is " + fg + " at droidplexd and rilproxyd", nil
 	})
-	n.step("the next incoming call rings the new foreground (work)", func() (string, error) {
+	n.step(ctx, "the next incoming call rings the new foreground (work)", func() (string, error) {
 		return s.incoming(ctx, "+15559002", "work", "personal")
 	})
-	n.step("an incoming SMS reaches the target container (work) only", func() (string, error) {
+	n.step(ctx, "an incoming SMS reaches the target container (work) only", func() (string, error) {
 		return s.sms(ctx, "+15557777", "hello from droidplex", "work", "personal")
 	})
-	time.Sleep(time.Second) // the recorder is a little behind: keep the end of the story in the mix
+	n.pause(ctx, time.Second) // the recorder is a little behind: keep the end of the story in the mix
 }
 
 // outgoing dials from caller; the far end answers. Then either the far end
@@ -86,7 +89,7 @@ func (s *story) outgoing(ctx context.Context, caller, number string, remoteHangu
 		if err := o.WaitCallState(ctx, path, "active"); err != nil {
 			return err
 		}
-		if owner, err = s.owner("active"); err != nil {
+		if owner, err = s.owner(ctx, "active"); err != nil {
 			return err
 		}
 		if owner != caller {
@@ -106,6 +109,9 @@ func (s *story) outgoing(ctx context.Context, caller, number string, remoteHangu
 		_, err = o.WaitCalls(ctx, none)
 		return err
 	})
+	if err != nil {
+		return "", err
+	}
 	how := "the far end hung up"
 	if !remoteHangup {
 		how = caller + " hung up"
@@ -138,7 +144,7 @@ func (s *story) incoming(ctx context.Context, number, target, other string) (str
 		if err := o.WaitCallState(ctx, path, "active"); err != nil {
 			return err
 		}
-		if owner, err = s.owner("active"); err != nil {
+		if owner, err = s.owner(ctx, "active"); err != nil {
 			return err
 		}
 		if owner != target {
@@ -150,7 +156,10 @@ func (s *story) incoming(ctx context.Context, number, target, other string) (str
 		_, err = o.WaitCalls(ctx, none)
 		return err
 	})
-	return fmt.Sprintf("%s rang %s only; %s answered it (owner %s) and hung up", number, target, target, owner), err
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s rang %s only; %s answered it (owner %s) and hung up", number, target, target, owner), nil
 }
 
 // sms injects an SMS at the modem; it must arrive in target only.
@@ -176,7 +185,10 @@ func (s *story) sms(ctx context.Context, from, text, target, other string) (stri
 		}
 		return nil
 	})
-	return fmt.Sprintf("%q from %s arrived in %s (oFono IncomingMessage), not in %s", got.Text, got.Sender, target, other), err
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%q from %s arrived in %s (oFono IncomingMessage), not in %s", got.Text, got.Sender, target, other), nil
 }
 
 func otherThan(name string) string {
