@@ -1,6 +1,7 @@
 package linux
 
 import (
+	"encoding/binary"
 	"errors"
 	"unsafe"
 
@@ -39,7 +40,7 @@ func EventfdPokeIfNonBlocking(fd int) bool {
 // EventfdDrain empties an eventfd whose open file description other
 // processes share, without ever blocking: it puts O_NONBLOCK back on the
 // description (a peer may have cleared it) and then reads the counter. It
-// returns the counter it read (0 if it was empty).
+// returns the counter it read (0 if it was empty). It does not allocate.
 func EventfdDrain(fd int) (uint64, error) {
 	fl, err := retry2(func() (int, error) { return unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0) })
 	if err != nil {
@@ -50,11 +51,17 @@ func EventfdDrain(fd int) (uint64, error) {
 			return 0, wrap("fcntl F_SETFL", err)
 		}
 	}
-	v, err := EventfdRead(fd)
-	if errors.Is(err, unix.EAGAIN) {
+	// Read here, not through EventfdRead: an empty counter (EAGAIN) is the
+	// common case and must not cost an *os.SyscallError allocation.
+	var b [8]byte
+	_, err = retry2(func() (int, error) { return unix.Read(fd, b[:]) })
+	switch {
+	case errors.Is(err, unix.EAGAIN):
 		return 0, nil
+	case err != nil:
+		return 0, wrap("eventfd read", err)
 	}
-	return v, err
+	return binary.NativeEndian.Uint64(b[:]), nil
 }
 
 // pokeOne is the 8-byte value EventfdPoke writes; the kernel only reads it.
