@@ -38,45 +38,6 @@ type ListenOptions struct {
 	GID  int         // group; -1 leaves it unchanged
 }
 
-// Listen creates a listening socket of kind (Stream or SeqPacket) at path,
-// replacing a stale socket file left by an earlier server, and sets the
-// file's mode and owner. The parent directory must exist. A non-socket file at
-// path is never removed.
-func Listen(kind, path string, opt ListenOptions) (*net.UnixListener, error) {
-	if st, err := os.Lstat(path); err == nil {
-		if st.Mode()&fs.ModeSocket == 0 {
-			return nil, fmt.Errorf("listen %s: %w: exists and is not a socket", path, fs.ErrExist)
-		}
-		if c, err := net.Dial(kind, path); err == nil {
-			c.Close()
-			return nil, fmt.Errorf("listen %s: %w: another server is accepting there", path, fs.ErrExist)
-		}
-		if err := os.Remove(path); err != nil {
-			return nil, fmt.Errorf("listen %s: remove stale socket: %w", path, err)
-		}
-	}
-	l, err := net.ListenUnix(kind, &net.UnixAddr{Name: path, Net: kind})
-	if err != nil {
-		return nil, fmt.Errorf("listen %s: %w", path, err)
-	}
-	l.SetUnlinkOnClose(true)
-	mode := opt.Mode
-	if mode == 0 {
-		mode = 0o660
-	}
-	if err := os.Chmod(path, mode); err != nil {
-		l.Close()
-		return nil, fmt.Errorf("listen %s: %w", path, err)
-	}
-	if opt.UID >= 0 || opt.GID >= 0 {
-		if err := linux.Chown(path, opt.UID, opt.GID); err != nil {
-			l.Close()
-			return nil, fmt.Errorf("listen %s: %w", path, err)
-		}
-	}
-	return l, nil
-}
-
 // Dial connects to a socket of kind at path.
 func Dial(kind, path string) (*net.UnixConn, error) {
 	c, err := net.DialUnix(kind, nil, &net.UnixAddr{Name: path, Net: kind})

@@ -1,0 +1,120 @@
+package unixsock
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"droidplex/internal/linux"
+)
+
+// lockWait bounds how long Listen waits for another Listen of the same
+// path (in this or another process) to finish.
+const lockWait = 10 * time.Second
+
+// Listen creates a listening socket of kind (Stream or SeqPacket) at path,
+// replacing a stale socket file left by an earlier server, and sets the
+// file's mode and owner. The parent directory must exist. A non-socket file at
+// path is never removed, nor is a live socket: only a socket file whose
+// connect is refused (nobody listens on it) is stale. Two servers starting
+// at once on the same path are serialised, so exactly one of them gets it.
+func Listen(kind, path string, opt ListenOptions) (*net.UnixListener, error) {
+	unlock, err := lockPath(path)
+	if err != nil {
+		return nil, fmt.Errorf("listen %s: %w", path, err)
+	}
+	defer unlock()
+	if err := removeStale(kind, path); err != nil {
+		return nil, fmt.Errorf("listen %s: %w", path, err)
+	}
+	l, err := net.ListenUnix(kind, &net.UnixAddr{Name: path, Net: kind})
+	if err != nil {
+		return nil, fmt.Errorf("listen %s: %w", path, err)
+	}
+	l.SetUnlinkOnClose(true)
+	mode := opt.Mode
+	if mode == 0 {
+		mode = 0o660
+	}
+	if err := os.Chmod(path, mode); err != nil {
+		l.Close()
+		return nil, fmt.Errorf("listen %s: %w", path, err)
+	}
+	if opt.UID >= 0 || opt.GID >= 0 {
+		if err := linux.Chown(path, opt.UID, opt.GID); err != nil {
+			l.Close()
+			return nil, fmt.Errorf("listen %s: %w", path, err)
+		}
+	}
+	return l, nil
+}
+
+// removeStale removes the socket file at path if nobody listens on it.
+func removeStale(kind, path string) error {
+	st, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if st.Mode()&fs.ModeSocket == 0 {
+		return fmt.Errorf("%w: exists and is not a socket", fs.ErrExist)
+	}
+	c, err := net.Dial(kind, path)
+	switch {
+	case err == nil:
+		c.Close()
+		return fmt.Errorf("%w: another server is accepting there", fs.ErrExist)
+	case errors.Is(err, unix.ENOENT):
+		return nil // removed meanwhile
+	case !errors.Is(err, unix.ECONNREFUSED):
+		// A live server of another socket type (EPROTOTYPE), one whose
+		// backlog is full (EAGAIN), one we may not reach (EACCES): not
+		// ours to remove.
+		return fmt.Errorf("%w: a socket that may be live is there (%w)", fs.ErrExist, err)
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove stale socket: %w", err)
+	}
+	return nil
+}
+
+// lockPath serialises Listen's check, removal and bind of path among all
+// the processes of this network namespace. The lock is an abstract unix
+// socket named after the path: the kernel lets one socket at a time hold
+// a name, frees it when the socket is closed or its process dies, and
+// leaves no file behind.
+func lockPath(path string) (unlock func(), err error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		abs = filepath.Join(dir, filepath.Base(abs))
+	}
+	sum := sha256.Sum256([]byte(abs))
+	addr := &net.UnixAddr{Name: "@droidplex/listen/" + hex.EncodeToString(sum[:16]), Net: Stream}
+	deadline := time.Now().Add(lockWait)
+	for delay := 100 * time.Microsecond; ; delay = min(2*delay, 20*time.Millisecond) {
+		l, err := net.ListenUnix(Stream, addr)
+		if err == nil {
+			return func() { l.Close() }, nil
+		}
+		if !errors.Is(err, unix.EADDRINUSE) {
+			return nil, fmt.Errorf("lock: %w", err)
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("lock: another process has been setting up this socket for %v: %w", lockWait, err)
+		}
+		time.Sleep(delay)
+	}
+}

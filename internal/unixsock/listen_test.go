@@ -1,0 +1,109 @@
+package unixsock
+
+import (
+	"errors"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"droidplex/internal/testutil"
+)
+
+// staleSocket leaves a socket file nobody listens on at path, as a crashed
+// server would.
+func staleSocket(t *testing.T, path string) {
+	t.Helper()
+	l, err := net.ListenUnix(Stream, &net.UnixAddr{Name: path, Net: Stream})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.SetUnlinkOnClose(false)
+	l.Close()
+}
+
+// Two servers starting at once on a stale socket: exactly one gets the
+// path, the other is refused, and the path reaches the winner. Before the
+// check, removal and bind were serialised, both could see the stale file,
+// the second removed the first's fresh socket and both thought they owned
+// the path (the first then served nobody).
+func TestConcurrentListenOneWins(t *testing.T) {
+	dir := testutil.RuntimeDir(t)
+	for i := range 100 {
+		path := filepath.Join(dir, "s")
+		staleSocket(t, path)
+		var (
+			wg  sync.WaitGroup
+			ls  [2]*net.UnixListener
+			err [2]error
+		)
+		for j := range 2 {
+			wg.Go(func() { ls[j], err[j] = Listen(Stream, path, ListenOptions{UID: -1, GID: -1}) })
+		}
+		wg.Wait()
+		won := 0
+		var winner *net.UnixListener
+		for j := range 2 {
+			switch {
+			case err[j] == nil:
+				won++
+				winner = ls[j]
+			case !errors.Is(err[j], fs.ErrExist):
+				t.Fatalf("round %d: loser's error %v is not ErrExist", i, err[j])
+			}
+		}
+		if won != 1 {
+			for _, l := range ls {
+				if l != nil {
+					l.Close()
+				}
+			}
+			t.Fatalf("round %d: %d servers own %s", i, won, path)
+		}
+		c, derr := Dial(Stream, path)
+		if derr != nil {
+			winner.Close()
+			t.Fatalf("round %d: the path does not reach the winner: %v", i, derr)
+		}
+		s, aerr := winner.AcceptUnix()
+		c.Close()
+		if aerr != nil {
+			t.Fatal(aerr)
+		}
+		s.Close()
+		winner.Close()
+		if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("round %d: the winner's close left %s: %v", i, path, err)
+		}
+	}
+}
+
+// A live server of another kind (here a stream server where a seqpacket
+// one is wanted) refuses the dial with EPROTOTYPE, not ECONNREFUSED: its
+// socket is live and must not be taken for stale and removed.
+func TestListenNeverStealsALiveSocketOfAnotherKind(t *testing.T) {
+	path := filepath.Join(testutil.RuntimeDir(t), "s")
+	live, err := Listen(Stream, path, ListenOptions{UID: -1, GID: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Close()
+	if l, err := Listen(SeqPacket, path, ListenOptions{UID: -1, GID: -1}); err == nil {
+		l.Close()
+		t.Fatal("a seqpacket listener replaced a live stream server's socket")
+	} else if !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("err = %v, want ErrExist", err)
+	}
+	c, err := Dial(Stream, path)
+	if err != nil {
+		t.Fatalf("the live server lost its socket: %v", err)
+	}
+	c.Close()
+	s, err := live.AcceptUnix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+}
