@@ -18,12 +18,29 @@ func New() *Reverter { return &Reverter{} }
 // Add pushes an undo step.
 func (r *Reverter) Add(fn func()) { r.fns = append(r.fns, fn) }
 
-// Fail runs the undo steps, newest first, unless Success was called.
+// Fail runs the undo steps, newest first, unless Success was called. A
+// step that panics does not stop the older ones: they all run, and then
+// Fail panics again with the first step's panic value.
 func (r *Reverter) Fail() {
-	for i := len(r.fns) - 1; i >= 0; i-- {
-		r.fns[i]()
-	}
+	fns := r.fns
 	r.fns = nil
+	var (
+		first    any
+		panicked bool
+	)
+	for i := len(fns) - 1; i >= 0; i-- {
+		func() {
+			defer func() {
+				if v := recover(); v != nil && !panicked {
+					first, panicked = v, true
+				}
+			}()
+			fns[i]()
+		}()
+	}
+	if panicked {
+		panic(first)
+	}
 }
 
 // Success forgets the undo steps: the setup is kept.

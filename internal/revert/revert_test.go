@@ -35,3 +35,31 @@ func TestSuccessKeeps(t *testing.T) {
 }
 
 func TestMain(m *testing.M) { testutil.Main(m) }
+
+// An undo step that panics does not keep the older steps from running
+// (before, the panic skipped them: a mount stayed mounted because the
+// removal of a later file panicked), Fail passes the panic on afterwards,
+// and a second Fail runs nothing again.
+func TestPanickingUndoStillRunsTheRest(t *testing.T) {
+	var got []int
+	r := New()
+	r.Add(func() { got = append(got, 1) })
+	r.Add(func() { panic("second") })
+	r.Add(func() { got = append(got, 3) })
+	r.Add(func() { panic("fourth") })
+	func() {
+		defer func() {
+			if v := recover(); v != "fourth" {
+				t.Errorf("Fail panicked with %v, want the first undo panic (fourth)", v)
+			}
+		}()
+		r.Fail()
+	}()
+	if !reflect.DeepEqual(got, []int{3, 1}) {
+		t.Fatalf("undo steps run: %v, want [3 1]", got)
+	}
+	r.Fail()
+	if len(got) != 2 {
+		t.Fatalf("second Fail ran undo steps again: %v", got)
+	}
+}
