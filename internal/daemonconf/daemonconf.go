@@ -10,6 +10,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"strconv"
@@ -18,12 +19,24 @@ import (
 	"github.com/BurntSushi/toml"
 )
 
+// MaxFile is the size of the largest config file LoadTOML reads.
+const MaxFile = 1 << 20
+
 // LoadTOML decodes the file at path into cfg, which holds the defaults.
-// Unknown keys are refused, naming them.
+// Unknown keys are refused, naming them, and so is a file larger than
+// MaxFile (--config /dev/zero would otherwise fill the memory).
 func LoadTOML(path string, cfg any) error {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxFile+1))
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	if len(b) > MaxFile {
+		return fmt.Errorf("config %s: larger than %d bytes", path, MaxFile)
 	}
 	md, err := toml.Decode(string(b), cfg)
 	if err != nil {

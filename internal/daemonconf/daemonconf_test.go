@@ -77,3 +77,37 @@ func TestBadInputRefused(t *testing.T) {
 		t.Errorf("stray argument: %v", err)
 	}
 }
+
+// Values of the wrong type or out of range, and unknown tables, are
+// refused with an error naming the key and the problem.
+func TestBadValuesNamed(t *testing.T) {
+	for file, want := range map[string]string{
+		"rate = 99999999999\n":  `"rate"): 99999999999 is out of range for uint32`,
+		"rate = -1\n":           `"rate"): -1 is out of range for uint32`,
+		"channels = 70000\n":    `"channels"): 70000 is out of range for uint16`,
+		"rate = \"x\"\n":        `"rate"): incompatible types`,
+		"rate = 1e10\n":         `"rate"): incompatible types`,
+		"containers = 3\n":      `"containers"): incompatible types`,
+		"[extra]\nkey = 1\n":    `unknown keys [extra extra.key]`,
+		"device = \"a\" junk\n": `line 1`,
+	} {
+		if _, err := parse(t, file); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: err = %v, want it to say %s", file, err, want)
+		}
+	}
+}
+
+// A config file larger than MaxFile is refused before it is decoded (a
+// --config naming /dev/zero used to read until memory ran out).
+func TestHugeConfigFileRefused(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "big.toml")
+	if err := os.WriteFile(big, []byte(strings.Repeat("# padding\n", MaxFile/10+1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{big, "/dev/zero"} {
+		var c conf
+		if err := LoadTOML(p, &c); err == nil || !strings.Contains(err.Error(), "larger than") {
+			t.Errorf("%s: err = %v, want larger than %d bytes", p, err, MaxFile)
+		}
+	}
+}
