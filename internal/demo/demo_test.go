@@ -153,3 +153,31 @@ func TestSummaryCountsFailures(t *testing.T) {
 		t.Fatalf("summary:\n%s", b.String())
 	}
 }
+
+// A daemon that exits at start is reported at once, with its log's last
+// line, in the set-up step; every other step is not run and the demo
+// fails. It used to be "nothing listening ... after 10s".
+func TestDaemonThatDoesNotStartIsReported(t *testing.T) {
+	testutil.RequireRoot(t)
+	testutil.RequireCmd(t, "ofonod", "dbus-daemon")
+	bin := buildAll(t)
+	fake := "#!/bin/sh\necho 'rilproxyd: cannot open the modem' >&2\nexit 1\n"
+	if err := os.WriteFile(filepath.Join(bin, "rilproxyd"), []byte(fake), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var narration bytes.Buffer
+	out, scratch := t.TempDir(), t.TempDir()
+	steps, err := Run(context.Background(), Config{Bin: bin, OutDir: out, Scratch: scratch, Output: &narration})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var summary bytes.Buffer
+	WriteSummary(&summary, steps)
+	if len(steps) == 0 || steps[0].OK || !strings.Contains(steps[0].Detail, "rilproxyd exited") ||
+		!strings.Contains(steps[0].Detail, "cannot open the modem") || !strings.Contains(summary.String(), "0 passed, 1 failed, 8 not run") {
+		t.Fatalf("summary:\n%s\nnarration:\n%s", summary.String(), narration.String())
+	}
+	if left := leftovers(bin, scratch); len(left) > 0 {
+		t.Errorf("processes left running: %v", left)
+	}
+}

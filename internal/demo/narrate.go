@@ -56,7 +56,7 @@ func (n *narrator) step(ctx context.Context, name string, fn func() (string, err
 	}
 	st := Step{Name: name, OK: err == nil, Detail: detail}
 	if err != nil {
-		st.Detail = strings.TrimSpace(detail + " " + err.Error())
+		st.Detail = strings.Join(strings.Fields(detail+" "+err.Error()), " ") // one line in the table
 		n.say("step %d: FAILED: %s", n.n, st.Detail)
 	} else {
 		n.say("step %d: ok: %s", n.n, detail)

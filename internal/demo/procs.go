@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -15,12 +16,20 @@ import (
 // procs starts the demo's daemons and stops them all, newest first.
 type procs struct {
 	logDir  string
-	running []*exec.Cmd
-	names   []string
+	running []*daemon
+}
+
+// daemon is one started process; done is closed once it has exited, with
+// err its exit status.
+type daemon struct {
+	name string
+	cmd  *exec.Cmd
+	done chan struct{}
+	err  error
 }
 
 // start runs argv in the background with its output in logDir/name.log.
-func (p *procs) start(name string, env []string, argv ...string) (*exec.Cmd, error) {
+func (p *procs) start(name string, env []string, argv ...string) (*daemon, error) {
 	logf, err := os.OpenFile(filepath.Join(p.logDir, name+".log"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
 	if err != nil {
 		return nil, err
@@ -33,27 +42,57 @@ func (p *procs) start(name string, env []string, argv ...string) (*exec.Cmd, err
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	p.running = append(p.running, cmd)
-	p.names = append(p.names, name)
-	return cmd, nil
+	d := &daemon{name: name, cmd: cmd, done: make(chan struct{})}
+	go func() { d.err = cmd.Wait(); close(d.done) }()
+	p.running = append(p.running, d)
+	return d, nil
+}
+
+// serving waits until d accepts connections on the unix socket at path,
+// and fails at once, with the end of its log, if d exits first.
+func (p *procs) serving(ctx context.Context, d *daemon, path string, timeout time.Duration) error {
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-d.done:
+			cancel()
+		case <-wctx.Done():
+		}
+	}()
+	err := waitSocket(wctx, "unix", path, timeout)
+	select {
+	case <-d.done:
+		if ctx.Err() == nil {
+			return fmt.Errorf("%s exited before serving %s (%v); its log (%s) ends: %s", d.name, path, d.err,
+				filepath.Join(p.logDir, d.name+".log"), lastLine(filepath.Join(p.logDir, d.name+".log")))
+		}
+	default:
+	}
+	return err
+}
+
+// lastLine returns the last non-empty line of the file at path.
+func lastLine(path string) string {
+	b, _ := os.ReadFile(path)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
 }
 
 // stopAll sends SIGTERM to every process group, newest first, and SIGKILL
 // to any still running after a grace period.
 func (p *procs) stopAll() {
 	for i := len(p.running) - 1; i >= 0; i-- {
-		cmd := p.running[i]
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
+		d := p.running[i]
+		_ = syscall.Kill(-d.cmd.Process.Pid, syscall.SIGTERM)
 		select {
-		case <-done:
+		case <-d.done:
 		case <-time.After(5 * time.Second):
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-done
+			_ = syscall.Kill(-d.cmd.Process.Pid, syscall.SIGKILL)
+			<-d.done
 		}
 	}
-	p.running, p.names = nil, nil
+	p.running = nil
 }
 
 // waitSocket waits until something accepts connections on the unix socket

@@ -100,32 +100,35 @@ func (r *rig) startAudio(ctx context.Context, n *narrator) error {
 		r.device = "WAV file (PulseAudio not installed)"
 	}
 	n.say("sound device: %s", r.device)
-	if _, err := r.procs.start("audioproxyd", env, args...); err != nil {
+	d, err := r.procs.start("audioproxyd", env, args...)
+	if err != nil {
 		return err
 	}
-	return waitSocket(ctx, "unix", r.audioSocket(), 10*time.Second)
+	return r.procs.serving(ctx, d, r.audioSocket(), 10*time.Second)
 }
 
 // startTelephony starts rilproxyd with the mock modem in-process, one rild
 // socket per container.
 func (r *rig) startTelephony(ctx context.Context) error {
-	if _, err := r.procs.start("rilproxyd", nil, r.bin("rilproxyd"), "--modem=mock",
+	d, err := r.procs.start("rilproxyd", nil, r.bin("rilproxyd"), "--modem=mock",
 		"--containers", strings.Join(Containers, ","), "--run-dir", r.run,
-		"--control", r.modemSocket(), "--droidplexd", r.droidplexdSocket()); err != nil {
+		"--control", r.modemSocket(), "--droidplexd", r.droidplexdSocket())
+	if err != nil {
 		return err
 	}
-	return waitSocket(ctx, "unix", r.modemSocket(), 10*time.Second)
+	return r.procs.serving(ctx, d, r.modemSocket(), 10*time.Second)
 }
 
 // startInput starts inputproxyd with recording clones (there is no
 // touchscreen and no uinput here), following droidplexd.
 func (r *rig) startInput(ctx context.Context) error {
-	if _, err := r.procs.start("inputproxyd", nil, r.bin("inputproxyd"), "--clones", "record",
+	d, err := r.procs.start("inputproxyd", nil, r.bin("inputproxyd"), "--clones", "record",
 		"--containers", strings.Join(Containers, ","), "--api-socket", r.inputSocket(),
-		"--droidplexd", r.droidplexdSocket()); err != nil {
+		"--droidplexd", r.droidplexdSocket())
+	if err != nil {
 		return err
 	}
-	return waitSocket(ctx, "unix", r.inputSocket(), 10*time.Second)
+	return r.procs.serving(ctx, d, r.inputSocket(), 10*time.Second)
 }
 
 // startManager starts droidplexd on the proc runtime and runs the boot-time
@@ -135,11 +138,12 @@ func (r *rig) startManager(ctx context.Context) error {
 	if err := os.WriteFile(conf, []byte(r.containersTOML()), 0o644); err != nil {
 		return err
 	}
-	if _, err := r.procs.start("droidplexd", nil, r.bin("droidplexd"), "--runtime", "proc",
-		"--config", conf, "--socket", r.droidplexdSocket(), "--inputproxyd", r.inputSocket()); err != nil {
+	d, err := r.procs.start("droidplexd", nil, r.bin("droidplexd"), "--runtime", "proc",
+		"--config", conf, "--socket", r.droidplexdSocket(), "--inputproxyd", r.inputSocket())
+	if err != nil {
 		return err
 	}
-	if err := waitSocket(ctx, "unix", r.droidplexdSocket(), 10*time.Second); err != nil {
+	if err := r.procs.serving(ctx, d, r.droidplexdSocket(), 10*time.Second); err != nil {
 		return err
 	}
 	out, err := exec.CommandContext(ctx, r.bin("droidplex"), "autostart", "--socket", r.droidplexdSocket()).CombinedOutput()
