@@ -59,8 +59,9 @@ not run) and exits 1 if any step failed or did not run.
 
 Needs: root (the stand-in containers get mount namespaces); ofono, dbus and
 util-linux; the droidplex binaries (make build) in --bin. Optional:
-pulseaudio and pulseaudio-utils (else the mix goes to a WAV file), sox (for
-the spectrogram). make deps installs them all. It takes about 10 seconds.
+pulseaudio and pulseaudio-utils (needed for --sound pulse; with --sound auto
+the mix goes to a WAV file without them), sox (for the spectrogram). make
+deps installs them all. It takes about 10 seconds.
 
 Results go to --out (default out/demo): summary.txt, mix.wav, mix.png (a
 spectrogram) and logs/ (every daemon's and container's log). --out must be
@@ -96,6 +97,7 @@ run.`,
 		},
 	}
 	cmd.Flags().StringVar(&cfg.Bin, "bin", "", "directory with the droidplex binaries (default: this binary's)")
+	cmd.Flags().StringVar(&cfg.Sound, "sound", "auto", "sound device: pulse (a private PulseAudio null sink, recorded), wav (a WAV file) or auto")
 	cmd.Flags().StringVar(&cfg.OutDir, "out", "out/demo", "new, empty or previous demo directory for summary.txt, mix.wav, mix.png and logs/")
 	return cmd
 }

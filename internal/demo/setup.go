@@ -21,6 +21,10 @@ type Config struct {
 	// made; "" means the system's temporary directory.
 	Scratch string
 	Output  io.Writer // narration
+	// Sound is the device audioproxyd plays into: "pulse" (a private
+	// PulseAudio null sink, recorded), "wav" (a WAV file) or "" / "auto"
+	// (pulse when pulseaudio and parec are installed, else wav).
+	Sound string
 	// Tones per container, in Hz.
 	Tones map[string]float64
 }
@@ -82,7 +86,7 @@ func (r *rig) startAudio(ctx context.Context, n *narrator) error {
 	args := []string{r.bin("audioproxyd"), "--runtime-dir", r.run, "--api-socket", r.audioSocket(),
 		"--containers", strings.Join(Containers, ","), "--droidplexd", r.droidplexdSocket()}
 	var env []string
-	if _, err := exec.LookPath("pulseaudio"); err == nil {
+	if usePulse(r.cfg.Sound, exec.LookPath) {
 		pa, err := audioproxytest.StartPulse(filepath.Join(r.work, "pa"))
 		if err != nil {
 			return err
@@ -97,7 +101,10 @@ func (r *rig) startAudio(ctx context.Context, n *narrator) error {
 		r.device = "PulseAudio null sink (recorded from its monitor)"
 	} else {
 		args = append(args, "--device", "wav:"+r.mixWAV)
-		r.device = "WAV file (PulseAudio not installed)"
+		r.device = "WAV file"
+		if r.cfg.Sound != "wav" {
+			r.device += " (PulseAudio not installed)"
+		}
 	}
 	n.say("sound device: %s", r.device)
 	d, err := r.procs.start("audioproxyd", env, args...)
