@@ -12,7 +12,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // MaxBody is the largest request body a server accepts.
@@ -75,18 +77,32 @@ func WriteError(w http.ResponseWriter, code int, err error) {
 	WriteJSON(w, code, errorBody{Error: err.Error()})
 }
 
-// DecodeJSON decodes a request body into v, refusing unknown fields, more
-// than MaxBody bytes and trailing data.
+// DecodeJSON decodes a request body into v, refusing an empty body,
+// unknown fields, more than MaxBody bytes and anything after the value.
 func DecodeJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(io.LimitReader(r.Body, MaxBody))
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, MaxBody))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("bad request body: %w", err)
+	err := dec.Decode(v)
+	if err == nil {
+		// Only white space may follow: a stray '}' or ']' is an error too
+		// (dec.More, which looks for another array element, let them by).
+		if _, terr := dec.Token(); terr != io.EOF {
+			err = errors.New("trailing data after the JSON value")
+			if terr != nil {
+				err = terr
+			}
+		}
 	}
-	if dec.More() {
-		return errors.New("bad request body: trailing data")
+	var tooBig *http.MaxBytesError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &tooBig):
+		return fmt.Errorf("bad request body: larger than %d bytes", MaxBody)
+	case errors.Is(err, io.EOF):
+		return errors.New("bad request body: empty")
 	}
-	return nil
+	return fmt.Errorf("bad request body: %w", err)
 }
 
 // StatusError is an API error as a client sees it.
@@ -129,7 +145,7 @@ func Do(ctx context.Context, c *http.Client, method, path string, in, out any) e
 		if json.Unmarshal(b, &eb) != nil || eb.Error == "" {
 			eb.Error = string(bytes.TrimSpace(b))
 		}
-		return &StatusError{Code: resp.StatusCode, Message: eb.Error}
+		return &StatusError{Code: resp.StatusCode, Message: clip(eb.Error)}
 	}
 	if out == nil {
 		_, _ = io.Copy(io.Discard, resp.Body)
@@ -139,4 +155,26 @@ func Do(ctx context.Context, c *http.Client, method, path string, in, out any) e
 		return fmt.Errorf("decode %s %s response: %w", method, path, err)
 	}
 	return nil
+}
+
+// maxMessage is the longest error message Do passes on.
+const maxMessage = 1024
+
+// clip makes a server's error text fit for a terminal and a log line:
+// valid UTF-8, control characters (an escape sequence's ESC among them)
+// shown as '?', at most maxMessage bytes, and a status text if empty.
+func clip(s string) string {
+	if len(s) > maxMessage {
+		s = s[:maxMessage] + "..."
+	}
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			return '?'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "?"))
+	if s == "" {
+		return "no error message"
+	}
+	return s
 }

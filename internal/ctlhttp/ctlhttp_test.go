@@ -75,3 +75,58 @@ func TestDecodeJSONRefusesTrailingAndHuge(t *testing.T) {
 		}
 	}
 }
+
+// Malformed bodies are refused with an error that says what is wrong.
+// Before, a stray '}' or ']' after the value was accepted, and a body over
+// MaxBody gave only "unexpected EOF".
+func TestDecodeJSONSaysWhatIsWrong(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"name":"a"}}`: "invalid character '}'",
+		`{"name":"a"}]`: "invalid character ']'",
+		`{"name":"a"}x`: "invalid character 'x'",
+		``:              "bad request body: empty",
+		`   `:           "bad request body: empty",
+		`{"name":"` + strings.Repeat("x", MaxBody) + `"}`: "larger than 1048576 bytes",
+		`{"name":1}`:  "cannot unmarshal number",
+		`{"nam":"a"}`: `unknown field "nam"`,
+	} {
+		r, _ := http.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		var v req
+		if err := DecodeJSON(r, &v); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("body %.20q: err = %v, want it to say %s", body, err, want)
+		}
+	}
+	r, _ := http.NewRequest(http.MethodPost, "/", strings.NewReader(" {\"name\":\"a\"}\n"))
+	var v req
+	if err := DecodeJSON(r, &v); err != nil || v.Name != "a" {
+		t.Errorf("white space around the value: %+v, %v", v, err)
+	}
+}
+
+// An error reply that is not JSON (a proxy's HTML page, a panic trace)
+// becomes a StatusError whose message is short and printable. Before, the
+// whole body, up to a megabyte and escape sequences included, was the
+// message.
+func TestDoClipsANonJSONErrorReply(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /big", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadGateway)
+		w.Write([]byte("\x1b[2J<html>" + strings.Repeat("oops ", 20000) + "</html>"))
+	})
+	mux.HandleFunc("GET /empty", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	c := serve(t, mux)
+	var se *StatusError
+	err := Do(context.Background(), c, http.MethodGet, "/big", nil, nil)
+	if !errors.As(err, &se) || se.Code != http.StatusBadGateway {
+		t.Fatalf("err = %v", err)
+	}
+	if len(se.Message) > maxMessage+3 || strings.ContainsRune(se.Message, '\x1b') || !strings.HasPrefix(se.Message, "?[2J<html>oops") {
+		t.Errorf("message of %d bytes: %.40q", len(se.Message), se.Message)
+	}
+	err = Do(context.Background(), c, http.MethodGet, "/empty", nil, nil)
+	if !errors.As(err, &se) || se.Code != http.StatusServiceUnavailable || se.Message == "" {
+		t.Errorf("empty error reply: %v", err)
+	}
+}
