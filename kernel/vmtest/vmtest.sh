@@ -23,6 +23,8 @@
 #
 # env: VMTEST_RUN=regex      only tests matching (-test.run inside the VM)
 #      VMTEST_TIMEOUT=secs   wall-clock limit for the VM (default 600)
+#      VMTEST_LOCK_WAIT=secs how long to wait for another vmtest's cache lock
+#                            (default 900)
 #      VMTEST_CACHE=dir      kernel cache (default .vmtest-cache at the module root)
 #      VMTEST_KERNEL=bzImage use this kernel (with everything built in) instead
 #      VMTEST_ACCEL=opts     qemu accelerator options (default "-accel tcg -cpu max")
@@ -64,13 +66,19 @@ else
   # headers of exactly this kernel.
   kdir=$CACHE/${pkg}_$ver
   exec 9>"$CACHE/.lock"
-  flock 9 # another vmtest may be fetching the same kernel
+  # Another vmtest may be fetching the same kernel (or building the
+  # module: about a minute); one stuck for longer is an error, not a hang.
+  flock -w "${VMTEST_LOCK_WAIT:-900}" 9 || {
+    log "FAIL: another vmtest has held $CACHE/.lock for ${VMTEST_LOCK_WAIT:-900}s"; exit 1; }
   if [ ! -d "$kdir/boot" ]; then
     log "fetching $pkg $ver"
     rm -rf "$kdir.tmp"; mkdir -p "$kdir.tmp"
-    (cd "$kdir.tmp" && apt-get download -q "$pkg=$ver" 2>&1 | { grep -v '^W:' || true; })
-    dpkg-deb --fsys-tarfile "$kdir.tmp"/*.deb | tar -x -C "$kdir.tmp" --wildcards \
-      './boot/vmlinuz-*' '*/uinput.ko*' '*/evdev.ko*'
+    if ! (cd "$kdir.tmp" && apt-get download -q "$pkg=$ver" 2>&1 | { grep -v '^W:' || true; }) ||
+      ! dpkg-deb --fsys-tarfile "$kdir.tmp"/*.deb | tar -x -C "$kdir.tmp" --wildcards \
+        './boot/vmlinuz-*' '*/uinput.ko*' '*/evdev.ko*'; then
+      rm -rf "$kdir.tmp"
+      log "FAIL: could not download and unpack $pkg $ver (network? apt-get update?)"; exit 1
+    fi
     rm -f "$kdir.tmp"/*.deb
     mv "$kdir.tmp" "$kdir"
   fi
@@ -121,14 +129,26 @@ t_build=$SECONDS
 # some hosts), VMTEST_ACCEL="-accel kvm -cpu host" to use KVM.
 ACCEL=${VMTEST_ACCEL:--accel tcg -cpu max}
 log "booting $(basename "$KERNEL") with $(echo "$pkgs" | wc -w) test binaries"
+# qemu runs in the background so that a signal to this script stops it
+# (timeout puts qemu in a process group of its own, which a Ctrl-C or a
+# kill of the script's group would not reach), and timeout -k kills a
+# qemu that ignores its TERM. The serial output is followed meanwhile.
 set +e
-timeout "${VMTEST_TIMEOUT:-600}" qemu-system-x86_64 -machine q35 $ACCEL -smp 2 -m 1024 \
+: > "$B/serial.raw"
+timeout -k 10 "${VMTEST_TIMEOUT:-600}" qemu-system-x86_64 -machine q35 $ACCEL -smp 2 -m 1024 \
   -nographic -no-reboot -kernel "$KERNEL" -initrd "$B/initrd.gz" \
-  -append "console=ttyS0 quiet panic=-1 ${VMTEST_RUN:+vmtest.run=$VMTEST_RUN}" </dev/null 2>&1 \
-  | tr -d '\r' | tee "$B/serial.log" | sed -n 's/^.*VM-UP/VM-UP/;/INSMOD-FAIL/p;/^VM-UP/,$p'
-qrc=${PIPESTATUS[0]}
+  -append "console=ttyS0 quiet panic=-1 ${VMTEST_RUN:+vmtest.run=$VMTEST_RUN}" </dev/null >"$B/serial.raw" 2>&1 &
+qpid=$!
+tail -n +1 --pid=$qpid -f "$B/serial.raw" | tr -d '\r' | sed -n 's/^.*VM-UP/VM-UP/;/INSMOD-FAIL/p;/^VM-UP/,$p' &
+tpid=$!
+trap 'log "FAIL: interrupted; stopping the VM"; kill -TERM $qpid 2>/dev/null; wait $qpid; kill $tpid 2>/dev/null; wait $tpid; exit 1' INT TERM HUP
+wait $qpid
+qrc=$?
+wait $tpid
+trap - INT TERM HUP
+tr -d '\r' < "$B/serial.raw" > "$B/serial.log"
 set -e
-if [ "$qrc" = 124 ]; then log "FAIL: the VM did not finish within ${VMTEST_TIMEOUT:-600}s"; exit 1; fi
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then log "FAIL: the VM did not finish within ${VMTEST_TIMEOUT:-600}s"; exit 1; fi
 if ! grep -q '^VM-DONE rc=0' "$B/serial.log"; then
   grep -q '^VM-DONE' "$B/serial.log" || { log "FAIL: the VM stopped before finishing (qemu exit $qrc); serial log:"; tail -n 40 "$B/serial.log"; }
   log "FAIL"
