@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -274,5 +276,45 @@ func TestConfigRefusesSharedDataAndInput(t *testing.T) {
 	}
 	if _, err := config.Parse([]byte(two + "data = \"/data/b\"\ninput = [\"/dev/input/event21\"]\n")); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// StopAll stopped the containers one after the other, so droidplexd's exit
+// took the sum of their stops (StopTimeout each for an init that ignores
+// SIGTERM, as a bare init does in its own pid namespace) and the demo,
+// which gives it 5 s, killed it with containers still running. The stops
+// now run at once: each init here finishes stopping only once both have
+// been asked to.
+func TestStopAllStopsAtOnce(t *testing.T) {
+	r := newRig(t, twoContainers)
+	ctx := context.Background()
+	for _, name := range []string{"work", "personal"} {
+		if _, err := r.m.Ensure(ctx, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var asked sync.WaitGroup
+	asked.Add(2)
+	both := make(chan struct{})
+	go func() { asked.Wait(); close(both) }()
+	var late atomic.Bool
+	r.rt.StopHook = func(string) {
+		asked.Done()
+		select {
+		case <-both:
+		case <-time.After(10 * time.Second): // a hang guard for the one-at-a-time case
+			late.Store(true)
+		}
+	}
+	if err := r.m.StopAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if late.Load() {
+		t.Fatal("a container was stopped only after the other had stopped")
+	}
+	for _, name := range []string{"work", "personal"} {
+		if r.rt.Running(name) != nil {
+			t.Fatalf("%s still running", name)
+		}
 	}
 }

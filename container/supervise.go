@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"droidplex/container/wire"
@@ -182,15 +183,17 @@ func (m *Manager) Restart(ctx context.Context, name string) error {
 	return m.start(ctx, e)
 }
 
-// StopAll stops every running container (droidplexd does this on exit when
-// its containers cannot outlive it).
+// StopAll stops every running container, all at once, so that it takes as
+// long as the slowest init's stop and not their sum (droidplexd does this
+// on exit when its containers cannot outlive it, under a deadline). The
+// errors are joined in config order.
 func (m *Manager) StopAll(ctx context.Context) error {
-	var errs []error
-	for _, name := range m.order {
-		if err := m.Stop(ctx, name); err != nil {
-			errs = append(errs, err)
-		}
+	errs := make([]error, len(m.order))
+	var wg sync.WaitGroup
+	for i, name := range m.order {
+		wg.Go(func() { errs[i] = m.Stop(ctx, name) })
 	}
+	wg.Wait()
 	return joinErrs(errs)
 }
 

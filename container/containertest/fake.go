@@ -53,6 +53,9 @@ type Runtime struct {
 	// AddDeviceErr, if set, is asked before a running container is given a
 	// device; a non-nil error fails it.
 	AddDeviceErr func(name string, d spec.Device) error
+	// StopHook, if set, is called by Instance.Stop before the init exits
+	// (an init slow to stop).
+	StopHook func(name string)
 }
 
 // NewRuntime returns a fake runtime writing to tr.
@@ -147,6 +150,9 @@ func (in *Instance) Wait() error {
 // Stop implements container.Instance.
 func (in *Instance) Stop(time.Duration) error {
 	in.rt.add("instance stop %s", in.name)
+	if in.rt.StopHook != nil {
+		in.rt.StopHook(in.name)
+	}
 	in.exit(nil)
 	return nil
 }
