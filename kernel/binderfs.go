@@ -1,10 +1,10 @@
 package kernel
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -29,18 +29,35 @@ func binderfsCheck() (bool, string) {
 
 // AllocBinderDevice mounts a temporary binderfs, asks its binder-control for
 // a device called name, and unmounts it. It reports the device number the
-// kernel gave.
+// kernel gave. A kernel without binderfs gives a *NotSupportedError; any
+// other failure (no privilege, say) is returned as it is.
 func AllocBinderDevice(name string) (major, minor uint32, err error) {
 	dir, err := os.MkdirTemp("", "binderfs-probe-")
 	if err != nil {
 		return 0, 0, err
 	}
 	defer os.Remove(dir)
-	if err := linux.Mount("binder", dir, "binder", 0, ""); err != nil {
-		return 0, 0, &NotSupportedError{Feature: "binderfs", Fix: "CONFIG_ANDROID_BINDERFS: " + err.Error()}
+	if err := linux.Mount("binder", dir, "binder", unix.MS_NOSUID|unix.MS_NOEXEC, ""); err != nil {
+		return 0, 0, binderfsMountError(err)
 	}
-	defer linux.Unmount(dir, unix.MNT_DETACH)
-	return addBinderDevice(filepath.Join(dir, "binder-control"), name)
+	major, minor, err = addBinderDevice(filepath.Join(dir, "binder-control"), name)
+	if uerr := linux.Unmount(dir, 0); uerr != nil && err == nil {
+		// Still busy? Detach it, so that no mount outlives the probe.
+		_ = linux.Unmount(dir, unix.MNT_DETACH)
+		err = fmt.Errorf("binderfs probe: %w", uerr)
+	}
+	return major, minor, err
+}
+
+// binderfsMountError says what a failed binderfs mount means: ENODEV is a
+// kernel without the filesystem, everything else (EPERM without
+// CAP_SYS_ADMIN, ...) is not about the kernel.
+func binderfsMountError(err error) error {
+	if errors.Is(err, unix.ENODEV) {
+		return &NotSupportedError{Feature: "binderfs",
+			Fix: "CONFIG_ANDROID_BINDERFS=y, or a binder_linux module built with it (the kernel knows no binder filesystem)"}
+	}
+	return fmt.Errorf("binderfs: %w", err)
 }
 
 // addBinderDevice allocates a binder device through a binder-control node.
@@ -50,10 +67,9 @@ func addBinderDevice(control, name string) (uint32, uint32, error) {
 		return 0, 0, err
 	}
 	defer f.Close()
-	var dev binderfsDevice
-	copy(dev.Name[:len(dev.Name)-1], name)
-	if err := linux.IoctlPtr(int(f.Fd()), binderCtlAdd, unsafe.Pointer(&dev)); err != nil {
+	major, minor, err := linux.BinderCtlAdd(f, name)
+	if err != nil {
 		return 0, 0, fmt.Errorf("BINDER_CTL_ADD %s: %w", name, err)
 	}
-	return dev.Major, dev.Minor, nil
+	return major, minor, nil
 }

@@ -14,19 +14,8 @@ import (
 	"droidplex/internal/linux"
 )
 
-// Ioctl numbers the probe uses (from linux/uinput.h and
-// linux/android/binderfs.h).
-const (
-	uiGetVersion = 0x8004552d // _IOR('U', 45, unsigned int)
-	binderCtlAdd = 0xc1086201 // _IOWR('b', 1, struct binderfs_device)
-)
-
-// binderfsDevice mirrors struct binderfs_device.
-type binderfsDevice struct {
-	Name  [256]byte
-	Major uint32
-	Minor uint32
-}
+// uiGetVersion is UI_GET_VERSION: _IOR('U', 45, unsigned int) (linux/uinput.h).
+const uiGetVersion = 0x8004552d
 
 // Probe checks every feature on the running kernel. Checks that need root
 // (mounting binderfs) say so when run without it.

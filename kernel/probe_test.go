@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/sys/unix"
+
 	"droidplex/internal/testutil"
 )
 
@@ -206,5 +208,41 @@ func TestPeerInOtherPidNamespace(t *testing.T) {
 	}
 	if err := CheckPeer(child, self); !errors.Is(err, ErrWrongContainer) {
 		t.Fatalf("CheckPeer = %v", err)
+	}
+}
+
+// Only a kernel without binderfs (ENODEV from mount) is "not supported";
+// a mount refused for want of privilege is reported as that. Before, every
+// mount failure became a NotSupportedError telling the user to rebuild a
+// kernel that was fine.
+func TestBinderfsMountErrorNamesTheCause(t *testing.T) {
+	for _, c := range []struct {
+		errno        error
+		notSupported bool
+	}{
+		{unix.ENODEV, true},
+		{unix.EPERM, false},
+		{unix.EBUSY, false},
+	} {
+		err := binderfsMountError(&os.PathError{Op: "mount binder", Path: "/x", Err: c.errno})
+		var nse *NotSupportedError
+		if got := errors.As(err, &nse); got != c.notSupported || errors.Is(err, ErrNotSupported) != c.notSupported {
+			t.Errorf("%v: not supported = %v, want %v (%v)", c.errno, got, c.notSupported, err)
+		}
+		if c.notSupported && !strings.Contains(nse.Fix, "CONFIG_ANDROID_BINDERFS") {
+			t.Errorf("%v: fix %q names no kernel option", c.errno, nse.Fix)
+		}
+		if !c.notSupported && !errors.Is(err, c.errno) {
+			t.Errorf("%v: the errno is lost: %v", c.errno, err)
+		}
+	}
+}
+
+// A device name too long for struct binderfs_device is refused, not cut
+// short to another name (before, the ioctl got the first 255 bytes).
+func TestBinderDeviceNameTooLong(t *testing.T) {
+	_, _, err := addBinderDevice(os.DevNull, strings.Repeat("b", 300))
+	if !errors.Is(err, unix.ENAMETOOLONG) {
+		t.Fatalf("err = %v, want ENAMETOOLONG", err)
 	}
 }
