@@ -23,10 +23,15 @@ const MaxBody = 1 << 20
 // IdleTimeout is how long a server keeps a connection open between requests.
 const IdleTimeout = time.Minute
 
+// bodyTimeout is how long a server waits for a request's whole body.
+var bodyTimeout = 10 * time.Second
+
 // Serve serves h on l until ctx ends, then shuts down gracefully (in-flight
-// requests get two seconds; streams are cut). It closes l.
+// requests get two seconds; streams are cut). It closes l. A client gets
+// five seconds to send its headers and ten for its body: one that stalls
+// is cut off instead of holding its handler for ever.
 func Serve(ctx context.Context, l net.Listener, h http.Handler) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: IdleTimeout,
+	srv := &http.Server{Handler: withBodyDeadline(h), ReadHeaderTimeout: 5 * time.Second, IdleTimeout: IdleTimeout,
 		BaseContext: func(net.Listener) context.Context { return ctx }}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
@@ -42,6 +47,41 @@ func Serve(ctx context.Context, l net.Listener, h http.Handler) error {
 	}
 	<-errc
 	return nil
+}
+
+// withBodyDeadline gives a request with a body bodyTimeout to send it all.
+// The deadline is lifted once the body has been read to its end, so it
+// bounds the body only, never the time a handler takes or streams
+// (http.Server's ReadTimeout would stay on the connection for the whole
+// request). A request without a body gets no deadline.
+func withBodyDeadline(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength != 0 && r.Body != nil && r.Body != http.NoBody {
+			rc := http.NewResponseController(w)
+			if rc.SetReadDeadline(time.Now().Add(bodyTimeout)) == nil {
+				r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc}
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// deadlineBody lifts the connection's read deadline at the body's end.
+type deadlineBody struct {
+	io.ReadCloser
+	rc   *http.ResponseController
+	done bool
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	// Only at the end: after a timeout, the deadline must stay, or the
+	// server's discarding of the rest of the body would wait for ever.
+	if err == io.EOF && !b.done {
+		b.done = true
+		_ = b.rc.SetReadDeadline(time.Time{})
+	}
+	return n, err
 }
 
 // NewClient returns an HTTP client whose every request goes to the unix

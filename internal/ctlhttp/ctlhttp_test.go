@@ -1,12 +1,16 @@
 package ctlhttp
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"droidplex/internal/testutil"
 	"droidplex/internal/unixsock"
@@ -128,5 +132,66 @@ func TestDoClipsANonJSONErrorReply(t *testing.T) {
 	err = Do(context.Background(), c, http.MethodGet, "/empty", nil, nil)
 	if !errors.As(err, &se) || se.Code != http.StatusServiceUnavailable || se.Message == "" {
 		t.Errorf("empty error reply: %v", err)
+	}
+}
+
+// A client that sends its headers and then stalls in its body is cut off
+// with an error reply instead of holding its handler for ever (before,
+// only the headers had a time limit). A request that reads its body and
+// then takes longer than the limit is not cut.
+func TestStalledBodyIsCutOff(t *testing.T) {
+	defer func(d time.Duration) { bodyTimeout = d }(bodyTimeout)
+	bodyTimeout = 200 * time.Millisecond
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /echo", func(w http.ResponseWriter, r *http.Request) {
+		var in req
+		if err := DecodeJSON(r, &in); err != nil {
+			WriteError(w, http.StatusBadRequest, err)
+			return
+		}
+		if in.Name == "slow" {
+			select { // longer than bodyTimeout, body already read
+			case <-time.After(4 * bodyTimeout):
+			case <-r.Context().Done():
+				WriteError(w, http.StatusInternalServerError, r.Context().Err())
+				return
+			}
+		}
+		WriteJSON(w, http.StatusOK, in)
+	})
+	path := filepath.Join(testutil.RuntimeDir(t), "api.sock")
+	l, err := unixsock.Listen(unixsock.Stream, path, unixsock.ListenOptions{UID: -1, GID: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Serve(ctx, l, mux) }()
+	defer func() { cancel(); <-done }()
+
+	c, err := net.Dial("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(30 * time.Second)) // a hang guard
+	if _, err := io.WriteString(c, "POST /echo HTTP/1.1\r\nHost: unix\r\nContent-Length: 100\r\n\r\n{\"na"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("no reply to a stalled body (the handler still waits): %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "timeout") {
+		t.Fatalf("stalled body: %d %s", resp.StatusCode, body)
+	}
+
+	hc := NewClient(path)
+	defer hc.CloseIdleConnections()
+	var out req
+	if err := Do(context.Background(), hc, http.MethodPost, "/echo", req{Name: "slow"}, &out); err != nil || out.Name != "slow" {
+		t.Fatalf("a slow request whose body was read: %+v %v", out, err)
 	}
 }
