@@ -41,3 +41,30 @@ func Chown(path string, uid, gid int) error {
 	}
 	return nil
 }
+
+// ListenUnix creates a unix socket of type typ (unix.SOCK_STREAM or
+// unix.SOCK_SEQPACKET), close-on-exec, binds it at path and listens. The
+// socket file appears with permission bits 0600 at most, whatever the
+// umask: Linux gives the file bind creates the socket inode's mode, which
+// is set first. So nobody but the owner can connect before the caller
+// gives the file its real owner and mode.
+func ListenUnix(typ int, path string, backlog int) (*os.File, error) {
+	fd, err := retry2(func() (int, error) { return unix.Socket(unix.AF_UNIX, typ|unix.SOCK_CLOEXEC, 0) })
+	if err != nil {
+		return nil, wrap("socket", err)
+	}
+	if err := retry(func() error { return unix.Fchmod(fd, 0o600) }); err != nil {
+		unix.Close(fd)
+		return nil, wrap("fchmod socket", err)
+	}
+	if err := retry(func() error { return unix.Bind(fd, &unix.SockaddrUnix{Name: path}) }); err != nil {
+		unix.Close(fd)
+		return nil, &os.PathError{Op: "bind", Path: path, Err: err}
+	}
+	if err := retry(func() error { return unix.Listen(fd, backlog) }); err != nil {
+		unix.Close(fd)
+		_ = unix.Unlink(path)
+		return nil, wrap("listen", err)
+	}
+	return os.NewFile(uintptr(fd), path), nil
+}

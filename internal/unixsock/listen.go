@@ -35,11 +35,19 @@ func Listen(kind, path string, opt ListenOptions) (*net.UnixListener, error) {
 	if err := removeStale(kind, path); err != nil {
 		return nil, fmt.Errorf("listen %s: %w", path, err)
 	}
-	l, err := net.ListenUnix(kind, &net.UnixAddr{Name: path, Net: kind})
+	l, err := bind(kind, path)
 	if err != nil {
 		return nil, fmt.Errorf("listen %s: %w", path, err)
 	}
-	l.SetUnlinkOnClose(true)
+	afterBind(path)
+	// The file is 0600 until now: owner first, then the mode, so the
+	// clients the mode lets in are those of the final owner and group.
+	if opt.UID >= 0 || opt.GID >= 0 {
+		if err := linux.Chown(path, opt.UID, opt.GID); err != nil {
+			l.Close()
+			return nil, fmt.Errorf("listen %s: %w", path, err)
+		}
+	}
 	mode := opt.Mode
 	if mode == 0 {
 		mode = 0o660
@@ -48,12 +56,32 @@ func Listen(kind, path string, opt ListenOptions) (*net.UnixListener, error) {
 		l.Close()
 		return nil, fmt.Errorf("listen %s: %w", path, err)
 	}
-	if opt.UID >= 0 || opt.GID >= 0 {
-		if err := linux.Chown(path, opt.UID, opt.GID); err != nil {
-			l.Close()
-			return nil, fmt.Errorf("listen %s: %w", path, err)
-		}
+	return l, nil
+}
+
+// afterBind lets a test look at the socket file before Listen sets its
+// owner and mode.
+var afterBind = func(path string) {}
+
+// bind makes the listening socket, its file no more open than 0600, and
+// unlinks the file when the listener is closed.
+func bind(kind, path string) (*net.UnixListener, error) {
+	typ := unix.SOCK_STREAM
+	if kind == SeqPacket {
+		typ = unix.SOCK_SEQPACKET
 	}
+	f, err := linux.ListenUnix(typ, path, 4096)
+	if err != nil {
+		return nil, err
+	}
+	fl, err := net.FileListener(f)
+	f.Close()
+	if err != nil {
+		os.Remove(path)
+		return nil, err
+	}
+	l := fl.(*net.UnixListener)
+	l.SetUnlinkOnClose(true)
 	return l, nil
 }
 

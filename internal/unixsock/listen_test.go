@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
 
 	"droidplex/internal/testutil"
@@ -106,4 +107,35 @@ func TestListenNeverStealsALiveSocketOfAnotherKind(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
+}
+
+// The socket file is closed to everyone but its owner from the moment it
+// exists until Listen has given it its owner and mode, whatever the umask:
+// before, bind created it with 0777 &^ umask (0777 under umask 0), and a
+// client could connect in the window before the chmod.
+func TestSocketClosedUntilModeIsSet(t *testing.T) {
+	old := syscall.Umask(0)
+	defer syscall.Umask(old)
+	var seen fs.FileMode
+	afterBind = func(path string) {
+		if st, err := os.Lstat(path); err == nil {
+			seen = st.Mode().Perm()
+		}
+	}
+	defer func() { afterBind = func(string) {} }()
+	for _, kind := range []string{Stream, SeqPacket} {
+		path := filepath.Join(testutil.RuntimeDir(t), "s")
+		l, err := Listen(kind, path, ListenOptions{Mode: 0o666, UID: -1, GID: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := os.Lstat(path)
+		l.Close()
+		if err != nil || st.Mode().Perm() != 0o666 {
+			t.Fatalf("%s: final mode %v, %v; want 0666", kind, st.Mode(), err)
+		}
+		if seen&0o077 != 0 {
+			t.Errorf("%s: before its mode was set the socket was %v", kind, seen)
+		}
+	}
 }
