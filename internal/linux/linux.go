@@ -1,6 +1,7 @@
 package linux
 
 import (
+	"errors"
 	"os"
 	"unsafe"
 
@@ -50,10 +51,26 @@ func Write(fd int, p []byte) (int, error) {
 	return n, wrap("write", err)
 }
 
-// Poll waits for events on fds; timeoutMs < 0 waits forever.
+// Poll waits for events on fds; timeoutMs < 0 waits forever. A signal
+// does not lengthen the wait: after EINTR it polls again for what is left
+// of timeoutMs.
 func Poll(fds []unix.PollFd, timeoutMs int) (int, error) {
-	n, err := retry2(func() (int, error) { return unix.Poll(fds, timeoutMs) })
-	return n, wrap("poll", err)
+	if timeoutMs <= 0 {
+		n, err := retry2(func() (int, error) { return unix.Poll(fds, timeoutMs) })
+		return n, wrap("poll", err)
+	}
+	deadline := MonotonicNs() + int64(timeoutMs)*1e6
+	for {
+		n, err := unix.Poll(fds, timeoutMs)
+		if !errors.Is(err, unix.EINTR) {
+			return n, wrap("poll", err)
+		}
+		left := deadline - MonotonicNs()
+		if left <= 0 {
+			return 0, nil
+		}
+		timeoutMs = int((left + 999_999) / 1_000_000)
+	}
 }
 
 // Getpid returns the caller's process id.
