@@ -2,10 +2,12 @@ package peercheck
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"time"
 
+	"droidplex/internal/linux"
 	"droidplex/internal/unixsock"
 	"droidplex/kernel"
 )
@@ -55,6 +57,12 @@ func (e *RefusedError) Is(target error) bool { return target == kernel.ErrWrongC
 // Check decides on a client with host pid peerPID (0: unknown) that
 // connected to container's socket. The error is a *RefusedError.
 func (c *Checker) Check(ctx context.Context, container string, peerPID int) (Result, error) {
+	return c.check(ctx, container, peerPID, nil)
+}
+
+// check is Check; stillPeer (if not nil) says, after the peer's namespace
+// has been read through its pid, whether that pid still named the peer.
+func (c *Checker) check(ctx context.Context, container string, peerPID int, stillPeer func() bool) (Result, error) {
 	mode := c.Mode
 	if mode == "" {
 		mode = ModeAuto
@@ -78,7 +86,7 @@ func (c *Checker) Check(ctx context.Context, container string, peerPID int) (Res
 		if peerNS == nil {
 			peerNS = kernel.PidNamespace
 		}
-		if ino, err := peerNS(peerPID); err == nil {
+		if ino, err := peerNS(peerPID); err == nil && (stillPeer == nil || stillPeer()) {
 			res.PeerNS = ino
 		}
 	}
@@ -91,14 +99,34 @@ func (c *Checker) Check(ctx context.Context, container string, peerPID int) (Res
 
 // CheckConn reads conn's SO_PEERCRED and checks it; a conn that is not a
 // unix socket, or whose credentials cannot be read, has an unknown peer.
+//
+// SO_PEERCRED's pid is the one the peer had when it connected: once the
+// peer has exited, the pid may name another process, in another pid
+// namespace (a client that connects and exits while its pid is recycled
+// into the container would pass for the container's). Where the kernel
+// gives the peer's pidfd (SO_PEERPIDFD, Linux 6.5), a peer that has
+// exited, before or while its namespace is read, is unknown instead.
 func (c *Checker) CheckConn(ctx context.Context, container string, conn net.Conn) (Result, error) {
-	pid := 0
-	if uc, ok := conn.(*net.UnixConn); ok {
-		if cred, err := unixsock.PeerCred(uc); err == nil {
-			pid = int(cred.PID)
-		}
+	uc, ok := conn.(*net.UnixConn)
+	if !ok {
+		return c.check(ctx, container, 0, nil)
 	}
-	return c.Check(ctx, container, pid)
+	cred, err := unixsock.PeerCred(uc)
+	if err != nil {
+		return c.check(ctx, container, 0, nil)
+	}
+	pidfd, err := unixsock.PeerPidfd(uc)
+	switch {
+	case errors.Is(err, linux.ErrPeerGone):
+		return c.check(ctx, container, 0, nil)
+	case err != nil: // an older kernel: the pid alone
+		return c.check(ctx, container, int(cred.PID), nil)
+	}
+	defer pidfd.Close()
+	return c.check(ctx, container, int(cred.PID), func() bool {
+		exited, err := linux.PidfdExited(pidfd)
+		return err == nil && !exited
+	})
 }
 
 // Guard returns a listener on l, container's socket, whose Accept returns

@@ -60,6 +60,20 @@ func PeerCred(c *net.UnixConn) (linux.Cred, error) {
 	return cr, nil
 }
 
+// PeerPidfd returns a pidfd for the process at the other end of c, or
+// linux.ErrPeerGone if it has exited (see linux.PeerPidfd).
+func PeerPidfd(c *net.UnixConn) (*os.File, error) {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return nil, fmt.Errorf("peer pidfd: %w", err)
+	}
+	f, err := linux.PeerPidfd(rc)
+	if err != nil {
+		return nil, fmt.Errorf("peer pidfd: %w", err)
+	}
+	return f, nil
+}
+
 // SendFds sends msg with files attached as SCM_RIGHTS. The caller keeps
 // ownership of files; the receiver gets duplicates.
 func SendFds(c *net.UnixConn, msg []byte, files ...*os.File) error {
