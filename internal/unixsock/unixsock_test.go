@@ -129,3 +129,41 @@ func TestSendRecvFdsSeqPacket(t *testing.T) {
 		t.Fatalf("after close: err = %v, want EOF", err)
 	}
 }
+
+// Far more descriptors than asked for: the kernel truncates the control
+// data (MSG_CTRUNC) and RecvFds closes what did arrive (testutil.Main
+// fails the package if any leaked); the next message is read intact.
+func TestRecvFdsControlTruncated(t *testing.T) {
+	path := filepath.Join(testutil.RuntimeDir(t), "s")
+	l, err := Listen(SeqPacket, path, ListenOptions{UID: -1, GID: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	c, err := Dial(SeqPacket, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s, err := l.AcceptUnix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	r, w, _ := os.Pipe()
+	defer r.Close()
+	defer w.Close()
+	if err := SendFds(s, []byte("many"), r, w, r, w, r, w, r, w); err != nil {
+		t.Fatal(err)
+	}
+	if err := SendFds(s, []byte("next")); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 16)
+	if n, files, err := RecvFds(c, buf, 1); !errors.Is(err, ErrTruncated) || files != nil || string(buf[:n]) != "many" {
+		t.Fatalf("8 descriptors for 1: %q %v %v", buf[:n], files, err)
+	}
+	if n, files, err := RecvFds(c, buf, 1); err != nil || len(files) != 0 || string(buf[:n]) != "next" {
+		t.Fatalf("next message: %q %v %v", buf[:n], files, err)
+	}
+}
