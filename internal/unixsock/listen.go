@@ -52,7 +52,9 @@ func Listen(kind, path string, opt ListenOptions) (*net.UnixListener, error) {
 	if mode == 0 {
 		mode = 0o660
 	}
-	if err := os.Chmod(path, mode); err != nil {
+	// Not os.Chmod: whoever can write to the directory could have put a
+	// symlink at path since the bind, and the chmod would follow it.
+	if err := linux.ChmodNoFollow(path, uint32(mode.Perm())); err != nil {
 		l.Close()
 		return nil, fmt.Errorf("listen %s: %w", path, err)
 	}

@@ -139,3 +139,32 @@ func TestSocketClosedUntilModeIsSet(t *testing.T) {
 		}
 	}
 }
+
+// A socket file swapped for a symlink after the bind (by anyone who can
+// write to the directory: a container, for its own socket directory) is
+// refused, and the symlink's target keeps its mode. Before, os.Chmod
+// followed the link and made the target as open as the socket (0666).
+func TestListenNeverChmodsASymlinkTarget(t *testing.T) {
+	dir := testutil.RuntimeDir(t)
+	target := filepath.Join(dir, "secret")
+	if err := os.WriteFile(target, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	afterBind = func(path string) {
+		if err := os.Remove(path); err != nil {
+			t.Error(err)
+		}
+		if err := os.Symlink(target, path); err != nil {
+			t.Error(err)
+		}
+	}
+	defer func() { afterBind = func(string) {} }()
+	path := filepath.Join(dir, "s")
+	if l, err := Listen(Stream, path, ListenOptions{Mode: 0o666, UID: -1, GID: -1}); err == nil {
+		l.Close()
+		t.Error("Listen accepted a socket file swapped for a symlink")
+	}
+	if st, err := os.Stat(target); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("the symlink's target is now %v, %v; want -rw-------", st.Mode(), err)
+	}
+}
