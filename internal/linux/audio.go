@@ -52,9 +52,16 @@ func EventfdDrain(fd int) (uint64, error) {
 		}
 	}
 	// Read here, not through EventfdRead: an empty counter (EAGAIN) is the
-	// common case and must not cost an *os.SyscallError allocation.
+	// common case and must not cost an *os.SyscallError allocation. A
+	// plain loop, no closure: b must stay on the stack even in builds that
+	// inline less (-race).
 	var b [8]byte
-	_, err = retry2(func() (int, error) { return unix.Read(fd, b[:]) })
+	for {
+		_, err = unix.Read(fd, b[:])
+		if !errors.Is(err, unix.EINTR) {
+			break
+		}
+	}
 	switch {
 	case errors.Is(err, unix.EAGAIN):
 		return 0, nil
