@@ -75,12 +75,20 @@ func EventfdDrain(fd int) (uint64, error) {
 var pokeOne uint64 = 1
 
 // MonotonicNs returns CLOCK_MONOTONIC in nanoseconds, the clock Android's
-// get_presentation_position reports in.
-func MonotonicNs() int64 {
-	var ts unix.Timespec
-	_ = unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts) // cannot fail for this clock
-	return ts.Nano()
-}
+// get_presentation_position reports in and the ring header's consumed_ns
+// is stamped with. It reads the clock as the runtime does, through the
+// vDSO: no system call, so a period loop that calls it does not go
+// through the runtime's system-call entry, which wakes the runtime's
+// monitor thread (sysmon) out of its idle sleep every time.
+// unix.ClockGettime is a real system call. (On Linux the runtime's
+// nanotime is CLOCK_MONOTONIC; TestMonotonicNsIsClockMonotonic checks it.)
+func MonotonicNs() int64 { return nanotime() }
+
+// nanotime is the runtime's monotonic clock. The runtime keeps this
+// linkname working for the many programs that use it (go.dev/issue/67401).
+//
+//go:linkname nanotime runtime.nanotime
+func nanotime() int64
 
 // NonBlocking reports whether O_NONBLOCK is set on fd's open file
 // description (which every holder of a duplicate can change).

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // SleepUntil never returns before its deadline, in the kernel (several Ps)
@@ -66,5 +68,25 @@ func TestSleepUntilLeavesAPSpare(t *testing.T) {
 	}
 	if procs > 1 && most == 0 {
 		t.Fatal("no goroutine slept in the kernel")
+	}
+}
+
+// MonotonicNs is CLOCK_MONOTONIC itself, the clock clients compare the
+// ring header's consumed_ns with, not some other monotonic count: every
+// reading lies between two clock_gettime(CLOCK_MONOTONIC) system calls
+// made around it.
+func TestMonotonicNsIsClockMonotonic(t *testing.T) {
+	for range 1000 {
+		var a, b unix.Timespec
+		if err := unix.ClockGettime(unix.CLOCK_MONOTONIC, &a); err != nil {
+			t.Fatal(err)
+		}
+		m := MonotonicNs()
+		if err := unix.ClockGettime(unix.CLOCK_MONOTONIC, &b); err != nil {
+			t.Fatal(err)
+		}
+		if m < a.Nano() || m > b.Nano() {
+			t.Fatalf("MonotonicNs %d outside the clock_gettime readings %d..%d around it", m, a.Nano(), b.Nano())
+		}
 	}
 }
