@@ -59,10 +59,12 @@ type Sink interface {
 // ErrStarted is returned by Start on a running sink.
 var ErrStarted = errors.New("sink: already started")
 
-// clock calls render at the period's pace from a thread of its own, then
-// hands the buffer to out (nil for the null sink). The thread sleeps to
-// absolute CLOCK_MONOTONIC deadlines in the kernel (linux.SleepUntil): one
-// wake per period, no drift, and none of the Go scheduler's wake-ups.
+// clock calls render at the period's pace from a goroutine of its own,
+// then hands the buffer to out (nil for the null sink). It sleeps to
+// absolute CLOCK_MONOTONIC deadlines, so it never drifts: on a timerfd
+// through the runtime's poller (linux.Timer), which costs one wake-up per
+// period and lets the runtime's monitor thread idle, or, real-time, in a
+// locked thread's own clock_nanosleep.
 type clock struct {
 	cfg  Config
 	out  func([]byte) error
@@ -102,8 +104,15 @@ func (c *clock) Start(render func([]byte, int)) error {
 // could not), done the reason it ended.
 func (c *clock) run(render func([]byte, int), stop *atomic.Bool, started, done chan<- error) {
 	if !c.cfg.Realtime {
+		tm, err := linux.NewTimer()
+		if err != nil {
+			started <- fmt.Errorf("period thread: %w", err)
+			done <- nil
+			return
+		}
+		defer tm.Close()
 		started <- nil
-		done <- c.loop(render, stop, linux.SleepUntil)
+		done <- c.loop(render, stop, func(ns int64) { _ = tm.SleepUntil(ns) }) // fails only once closed, after the loop
 		return
 	}
 	// The thread is the device's while the loop runs. When it ends, the
