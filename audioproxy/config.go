@@ -25,7 +25,7 @@ import (
 //	channels     = 2
 //	format       = "s16"                      # s16 | f32
 //	period_ms    = 5
-//	ring_periods = 4                          # a stream buffers this many periods (or its own period hint)
+//	ring_periods = 4                          # a stream buffers this many periods, 1..64 (or its own period hint)
 //	max_streams  = 16                         # per container
 //	socket_mode  = 0o666                      # of the per-container sockets
 //	realtime     = false                      # SCHED_FIFO device thread (needs CAP_SYS_NICE: null/wav refuse to start without it)
@@ -108,8 +108,8 @@ func (c Config) Validate() error {
 	if _, err := c.SinkConfig(); err != nil {
 		return err
 	}
-	if c.RingPeriods < 2 || c.RingPeriods > 64 {
-		return fmt.Errorf("config: ring_periods %d outside 2..64", c.RingPeriods)
+	if c.RingPeriods < 1 || c.RingPeriods > 64 {
+		return fmt.Errorf("config: ring_periods %d outside 1..64", c.RingPeriods)
 	}
 	if c.MaxStreams < 1 || c.MaxStreams > 256 {
 		return fmt.Errorf("config: max_streams %d outside 1..256", c.MaxStreams)

@@ -45,3 +45,38 @@ func steadyWriter(t *testing.T) {
 		t.Fatalf("%d waits by the device clock and %d by a server wake-up; want at most 10%% by wake-ups", timed, poked)
 	}
 }
+
+// A ring of one period, which holds exactly the latency (PipeWire's
+// operating point: one buffer per client per graph cycle), works: the
+// server gives the stream a ring of one device period, the writer fills it
+// between two callbacks, paced by the ring's clock, and every frame it
+// wrote is consumed.
+func TestOnePeriodRing(t *testing.T) {
+	ts := startServerRing(t, 4, nil, 1)
+	st, err := ts.open(t, "personal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srv := ts.eng.Streams(nil)
+	if len(srv) != 1 {
+		t.Fatalf("%d streams on the server, want 1", len(srv))
+	}
+	if g := srv[0].Geometry(); g.Capacity != testDev.Period || g.Period != testDev.Period {
+		t.Fatalf("ring of %d frames with %d-frame periods, want one period of %d", g.Capacity, g.Period, testDev.Period)
+	}
+	k := 0
+	const writes = 100
+	for range writes {
+		if n, err := st.Write(tone(440, 0.2, int(testDev.Period), &k)); err != nil || n != int(testDev.Period)*4 {
+			t.Fatalf("write: %d bytes, %v", n, err)
+		}
+	}
+	waitFor(t, "the last period consumed", func() bool { return srv[0].Consumed() >= writes*uint64(testDev.Period) })
+	if c := srv[0].Consumed(); c != writes*uint64(testDev.Period) {
+		t.Fatalf("consumed %d frames, %d written", c, writes*testDev.Period)
+	}
+	if timed, _ := st.Waits(); timed == 0 {
+		t.Fatal("the writer never paced itself by the ring's clock")
+	}
+}

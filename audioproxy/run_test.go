@@ -230,7 +230,8 @@ b = 0.5
 		{"format", func(c *Config) { c.Format = "u8" }},
 		{"period", func(c *Config) { c.PeriodMs = 0.001 }},
 		{"huge period", func(c *Config) { c.PeriodMs = 500 }},
-		{"ring", func(c *Config) { c.RingPeriods = 1 }},
+		{"ring", func(c *Config) { c.RingPeriods = 0 }},
+		{"huge ring", func(c *Config) { c.RingPeriods = 65 }},
 		{"limit", func(c *Config) { c.MaxStreams = 0 }},
 	} {
 		c := DefaultConfig()

@@ -49,7 +49,7 @@ type Server struct {
 // NewServer returns a server adding streams to eng. A stream's ring holds
 // ringPeriods device periods, or the client's period hint if that is larger.
 func NewServer(eng *Engine, ringPeriods int, log *slog.Logger) *Server {
-	s := &Server{eng: eng, log: log, ringPeriods: uint32(max(ringPeriods, 2)),
+	s := &Server{eng: eng, log: log, ringPeriods: uint32(max(ringPeriods, 1)),
 		conns: map[*net.UnixConn]struct{}{}, pending: map[*Container]int{}, streams: map[*Stream]*stream{},
 		stop: make(chan struct{}), wdStop: make(chan struct{})}
 	s.wd.Go(s.watchdog)

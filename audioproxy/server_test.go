@@ -1,6 +1,7 @@
 package audioproxy
 
 import (
+	"cmp"
 	"errors"
 	"math"
 	"net"
@@ -26,6 +27,7 @@ type testServer struct {
 	sock  map[string]string
 	dir   string
 	route func(container string, devices uint32)
+	ring  int // periods per ring; 0: 16
 }
 
 // startServer runs an engine on a paced null sink with a server listening
@@ -39,6 +41,12 @@ func startServer(t *testing.T, limit int) *testServer {
 // send (wire.Route) to route, as Run's does; nil ends a stream that sends one.
 func startServerRoute(t *testing.T, limit int, route func(container string, devices uint32)) *testServer {
 	t.Helper()
+	return startServerRing(t, limit, route, 16)
+}
+
+// startServerRing is startServerRoute with rings of the given periods.
+func startServerRing(t *testing.T, limit int, route func(container string, devices uint32), ring int) *testServer {
+	t.Helper()
 	eng := newTestEngine(t, limit)
 	snk, err := sink.NewNull(sink.Config{Params: testDev.Params, Period: testDev.Period})
 	if err != nil {
@@ -47,7 +55,7 @@ func startServerRoute(t *testing.T, limit int, route func(container string, devi
 	if err := snk.Start(eng.Process); err != nil {
 		t.Fatal(err)
 	}
-	ts := &testServer{eng: eng, dir: shortDir(t), sock: map[string]string{}, route: route}
+	ts := &testServer{eng: eng, dir: shortDir(t), sock: map[string]string{}, route: route, ring: ring}
 	ts.listen(t)
 	t.Cleanup(func() {
 		ts.srv.Close()
@@ -67,8 +75,9 @@ func shortDir(t *testing.T) string {
 
 func (ts *testServer) listen(t *testing.T) {
 	t.Helper()
-	// 16 periods (80 ms) of ring: the test machine is shared and loaded.
-	ts.srv = NewServer(ts.eng, 16, discardLogger(t))
+	// 16 periods (80 ms) of ring unless a test asks for another: the test
+	// machine is shared and loaded.
+	ts.srv = NewServer(ts.eng, cmp.Or(ts.ring, 16), discardLogger(t))
 	ts.srv.route = ts.route
 	for _, c := range []string{"personal", "work"} {
 		p := filepath.Join(ts.dir, c+".sock")
