@@ -42,24 +42,31 @@ func BenchmarkProcess(b *testing.B) {
 	}
 }
 
-// BenchmarkLatency measures end-to-end latency at 5 ms periods: from the
-// moment a shim Write has put a period into the ring (over the real socket,
-// memfd and eventfd) to the device callback that mixes its last frame, for
-// rings of 2 and 4 periods. One iteration is one 5 ms write.
+// BenchmarkLatency measures end-to-end latency: from the moment a shim
+// Write has put a period into the ring (over the real socket, memfd and
+// eventfd) to the device callback that mixes its last frame. At 5 ms
+// periods with rings of 2 and 4 periods, and at 10 ms periods with a ring
+// of one period (the operating point audiobench compares at 10 ms of
+// latency). One iteration is one period's write.
 func BenchmarkLatency(b *testing.B) {
-	for _, ringPeriods := range []int{2, 4} {
-		b.Run(fmt.Sprintf("ring=%dperiods", ringPeriods), func(b *testing.B) {
-			p50, p99 := measureLatency(b, ringPeriods, b.N)
+	for _, c := range []struct {
+		period      uint32
+		ringPeriods int
+	}{{240, 2}, {240, 4}, {480, 1}} {
+		b.Run(fmt.Sprintf("period=%dms/ring=%dperiods", c.period/48, c.ringPeriods), func(b *testing.B) {
+			p50, p99 := measureLatency(b, c.period, c.ringPeriods, b.N)
 			b.ReportMetric(float64(p50.Microseconds())/1000, "p50-ms")
 			b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
 		})
 	}
 }
 
-// measureLatency runs one stream for writes periods and returns the p50 and
-// p99 latency.
-func measureLatency(tb testing.TB, ringPeriods, writes int) (p50, p99 time.Duration) {
-	e, _ := NewEngine(testDev, 4)
+// measureLatency runs one stream for writes periods of period frames on a
+// device with that period and returns the p50 and p99 latency.
+func measureLatency(tb testing.TB, period uint32, ringPeriods, writes int) (p50, p99 time.Duration) {
+	dev := testDev
+	dev.Period = period
+	e, _ := NewEngine(dev, 4)
 	// Record (time, frames consumed) after every callback; preallocated.
 	type mark struct {
 		t time.Time
@@ -77,7 +84,7 @@ func measureLatency(tb testing.TB, ringPeriods, writes int) (p50, p99 time.Durat
 			}
 		}
 	}
-	snk, _ := sink.NewNull(sink.Config{Params: testDev.Params, Period: testDev.Period})
+	snk, _ := sink.NewNull(sink.Config{Params: dev.Params, Period: dev.Period})
 	snk.Start(render)
 	defer snk.Close()
 	dir := tb.TempDir()
@@ -87,19 +94,19 @@ func measureLatency(tb testing.TB, ringPeriods, writes int) (p50, p99 time.Durat
 	if err := srv.Listen("p", path, unixsock.ListenOptions{UID: -1, GID: -1}); err != nil {
 		tb.Fatal(err)
 	}
-	s, err := audioshim.Open(audioshim.Config{Path: path, Usage: wire.UsageMedia, Params: testDev.Params, PeriodHint: 240})
+	s, err := audioshim.Open(audioshim.Config{Path: path, Usage: wire.UsageMedia, Params: dev.Params, PeriodHint: period})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer s.Close()
 	st.Store(e.Streams(nil)[0])
-	buf := make([]byte, 240*4)
+	buf := make([]byte, int(period)*4)
 	in := make([]time.Time, 0, writes)
 	for range writes {
 		s.Write(buf)
-		in = append(in, time.Now()) // frames up to 240*len(in) are in the ring now
+		in = append(in, time.Now()) // frames up to period*len(in) are in the ring now
 	}
-	for int(nm.Load()) < len(marks) && e.Streams(nil)[0].Consumed() < uint64(240*writes) {
+	for int(nm.Load()) < len(marks) && e.Streams(nil)[0].Consumed() < uint64(int(period)*writes) {
 		time.Sleep(time.Millisecond)
 	}
 	s.Standby()
@@ -107,7 +114,7 @@ func measureLatency(tb testing.TB, ringPeriods, writes int) (p50, p99 time.Durat
 	var lat []time.Duration
 	j := 0
 	for k, t := range in {
-		last := uint64(240 * (k + 1))
+		last := uint64(int(period) * (k + 1))
 		for j < len(m) && m[j].n < last {
 			j++
 		}

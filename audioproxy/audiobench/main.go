@@ -7,6 +7,11 @@
 // device callbacks that came late (more than two periods after the one
 // before: the machine stalled, and the device caught up in a burst).
 //
+// At a latency L, audioproxyd runs by default as PipeWire does at the same
+// setting (pw-play --latency=L sets a quantum of L): a device period of L
+// and rings of one period, so the device and each client wake once per L.
+// -split 2 halves the period (rings of two periods, the same latency).
+//
 //	go run ./audioproxy/audiobench -streams 2,8,32 -latency 10,20 -dur 10s
 //
 // It installs pipewire, pipewire-bin and wireplumber with apt-get if they
@@ -41,18 +46,25 @@ func main() {
 	load := flag.Int("load", 0, "busy-loop processes to run alongside (loaded-machine runs)")
 	nice := flag.Int("nice", 0, "audioproxy: run the daemon and its clients at this nice value (PulseAudio renices itself to -11)")
 	write := flag.Int("write", 0, "audioproxy: frames per client Write (0: one device period; AudioFlinger's normal mixer writes 960)")
-	ring := flag.Int("ring", 2, "audioproxy: ring size in device periods (the device period is latency/2)")
+	split := flag.Int("split", 1, "audioproxy: device periods per latency (1: the period is the latency, as PipeWire's quantum is at the same setting; 2: half of it)")
+	ring := flag.Int("ring", 0, "audioproxy: ring size in device periods (0: -split, so that the ring holds the latency)")
 	clientKind := flag.String("client", "c", "audioproxy: c (dpxplay, on the C HAL shim's stream code, as AudioFlinger's HAL is) | go (the Go shim)")
 	realtime := flag.Bool("realtime", false, "audioproxy: audioproxyd --realtime (SCHED_FIFO device thread)")
 	flag.Parse()
 	lats, counts := ints(*latencies), ints(*streams) // exits on a bad number, before anything is made
+	if *split < 1 || *ring < 0 {
+		fatal(fmt.Errorf("-split %d, -ring %d: want -split ≥ 1 and -ring ≥ 0", *split, *ring))
+	}
+	if *ring == 0 {
+		*ring = *split
+	}
 
 	dir, err := os.MkdirTemp("/tmp", "audiobench-")
 	if err != nil {
 		fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	b := &bench{dir: dir, dur: *dur, settle: *settle, ring: *ring, nice: *nice, write: *write, client: *clientKind, realtime: *realtime}
+	b := &bench{dir: dir, dur: *dur, settle: *settle, split: *split, ring: *ring, nice: *nice, write: *write, client: *clientKind, realtime: *realtime}
 	if err := b.prepare(strings.Split(*systems, ",")); err != nil {
 		os.RemoveAll(dir)
 		fatal(err)
@@ -61,6 +73,7 @@ func main() {
 		stop := busy(*load)
 		defer stop()
 	}
+	fmt.Printf("audioproxy: device period = latency/%d, rings of %d periods, %s clients\n\n", b.split, b.ring, b.client)
 	fmt.Printf("| latency | streams | system | daemon CPU ms/s | clients CPU ms/s | total ms/s | daemon RSS MB | underruns |\n")
 	fmt.Printf("|---|---|---|---|---|---|---|---|\n")
 	for _, l := range lats {
@@ -122,7 +135,7 @@ type bench struct {
 	audioproxyd string
 	raw, wav    string
 	self        string
-	ring        int
+	split, ring int
 	nice        int
 	write       int
 	client      string // "c" or "go"

@@ -137,15 +137,15 @@ func (b *bench) run(sys string, n, latencyMs int) (result, error) {
 	return result{}, fmt.Errorf("unknown system %q", sys)
 }
 
-// runAudioproxy: period = latency/2, ring = b.ring periods (2: the ring
-// holds the latency), one write per period, by dpxplay (the C HAL shim's
-// stream code) or the Go shim.
+// runAudioproxy: period = latency/b.split, ring = b.ring periods (by
+// default b.split: the ring holds the latency), one write per period (or
+// -write frames), by dpxplay (the C HAL shim's stream code) or the Go shim.
 func (b *bench) runAudioproxy(p *procs, n, latencyMs int) (result, error) {
 	run := filepath.Join(b.dir, "ap")
 	os.RemoveAll(run)
 	api := filepath.Join(run, "api.sock")
 	d := exec.Command(b.audioproxyd, "--device", "null", "--runtime-dir", run, "--api-socket", api,
-		"--containers", "c0,c1,c2,c3", "--max-streams", "32", "--period-ms", strconv.FormatFloat(float64(latencyMs)/2, 'f', -1, 64),
+		"--containers", "c0,c1,c2,c3", "--max-streams", "32", "--period-ms", strconv.FormatFloat(float64(latencyMs)/float64(b.split), 'f', -1, 64),
 		"--ring-periods", strconv.Itoa(b.ring))
 	if b.realtime {
 		d.Args = append(d.Args, "--realtime")
