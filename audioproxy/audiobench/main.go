@@ -50,6 +50,7 @@ func main() {
 	ring := flag.Int("ring", 0, "audioproxy: ring size in device periods (0: -split, so that the ring holds the latency)")
 	clientKind := flag.String("client", "c", "audioproxy: c (dpxplay, on the C HAL shim's stream code, as AudioFlinger's HAL is) | go (the Go shim)")
 	realtime := flag.Bool("realtime", false, "audioproxy: audioproxyd --realtime (SCHED_FIFO device thread)")
+	clientFIFO := flag.Int("client-fifo", 0, "audioproxy with -client c: run each dpxplay SCHED_FIFO at this priority (1-99), as AudioFlinger runs its FastMixer thread (priority 2 or 3); 0: SCHED_OTHER")
 	flag.Parse()
 	lats, counts := ints(*latencies), ints(*streams) // exits on a bad number, before anything is made
 	if *split < 1 || *ring < 0 {
@@ -58,13 +59,16 @@ func main() {
 	if *ring == 0 {
 		*ring = *split
 	}
+	if *clientFIFO < 0 || *clientFIFO > 99 || (*clientFIFO > 0 && *clientKind != "c") {
+		fatal(fmt.Errorf("-client-fifo %d: want 0, or 1-99 with -client c (a whole Go process at real-time priority can starve the machine)", *clientFIFO))
+	}
 
 	dir, err := os.MkdirTemp("/tmp", "audiobench-")
 	if err != nil {
 		fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	b := &bench{dir: dir, dur: *dur, settle: *settle, split: *split, ring: *ring, nice: *nice, write: *write, client: *clientKind, realtime: *realtime}
+	b := &bench{dir: dir, dur: *dur, settle: *settle, split: *split, ring: *ring, nice: *nice, write: *write, client: *clientKind, clientFIFO: *clientFIFO, realtime: *realtime}
 	if err := b.prepare(strings.Split(*systems, ",")); err != nil {
 		os.RemoveAll(dir)
 		fatal(err)
@@ -73,7 +77,11 @@ func main() {
 		stop := busy(*load)
 		defer stop()
 	}
-	fmt.Printf("audioproxy: device period = latency/%d, rings of %d periods, %s clients\n\n", b.split, b.ring, b.client)
+	fifo := ""
+	if b.clientFIFO > 0 {
+		fifo = fmt.Sprintf(" at SCHED_FIFO %d", b.clientFIFO)
+	}
+	fmt.Printf("audioproxy: device period = latency/%d, rings of %d periods, %s clients%s\n\n", b.split, b.ring, b.client, fifo)
 	fmt.Printf("| latency | streams | system | daemon CPU ms/s | clients CPU ms/s | total ms/s | daemon RSS MB | underruns |\n")
 	fmt.Printf("|---|---|---|---|---|---|---|---|\n")
 	for _, l := range lats {
@@ -139,6 +147,7 @@ type bench struct {
 	nice        int
 	write       int
 	client      string // "c" or "go"
+	clientFIFO  int    // > 0: C clients run SCHED_FIFO at this priority
 	dpxplay     string
 	realtime    bool
 }

@@ -181,6 +181,9 @@ func (b *bench) runAudioproxy(p *procs, n, latencyMs int) (result, error) {
 		c := exec.Command(b.self, "client", sock, b.raw, strconv.Itoa(write))
 		if b.client == "c" {
 			c = exec.Command(b.dpxplay, "-n", strconv.Itoa(write), sock, b.raw)
+			if b.clientFIFO > 0 { // chrt execs dpxplay: same pid, every thread FIFO
+				c = exec.Command("chrt", "-f", strconv.Itoa(b.clientFIFO), b.dpxplay, "-n", strconv.Itoa(write), sock, b.raw)
+			}
 		}
 		c, err := p.startNice(c, b.nice)
 		if err != nil {
