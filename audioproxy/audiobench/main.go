@@ -14,6 +14,10 @@
 //
 //	go run ./audioproxy/audiobench -streams 2,8,32 -latency 10,20 -dur 10s
 //
+// With -rounds N every case is measured N times, the systems alternating,
+// and a table of medians follows: one run of a case is not a distribution,
+// and PulseAudio's own cost moves by a fifth from one run to the next here.
+//
 // It installs pipewire, pipewire-bin and wireplumber with apt-get if they
 // are missing (never pipewire-alsa or pipewire-audio-client-libraries,
 // which remove PulseAudio), and starts and stops every daemon itself.
@@ -51,8 +55,12 @@ func main() {
 	clientKind := flag.String("client", "c", "audioproxy: c (dpxplay, on the C HAL shim's stream code, as AudioFlinger's HAL is) | go (the Go shim)")
 	realtime := flag.Bool("realtime", false, "audioproxy: audioproxyd --realtime (SCHED_FIFO device thread)")
 	clientFIFO := flag.Int("client-fifo", 0, "audioproxy with -client c: run each dpxplay SCHED_FIFO at this priority (1-99), as AudioFlinger runs its FastMixer thread (priority 2 or 3); 0: SCHED_OTHER")
+	rounds := flag.Int("rounds", 1, "rounds of every case, the systems alternating within each; above 1, a table of each system's median and of audioproxy's ratios to the others follows")
 	flag.Parse()
 	lats, counts := ints(*latencies), ints(*streams) // exits on a bad number, before anything is made
+	if *rounds < 1 {
+		fatal(fmt.Errorf("-rounds %d: want at least 1", *rounds))
+	}
 	if *split < 1 || *ring < 0 {
 		fatal(fmt.Errorf("-split %d, -ring %d: want -split ≥ 1 and -ring ≥ 0", *split, *ring))
 	}
@@ -84,22 +92,34 @@ func main() {
 	fmt.Printf("audioproxy: device period = latency/%d, rings of %d periods, %s clients%s\n\n", b.split, b.ring, b.client, fifo)
 	fmt.Printf("| latency | streams | system | daemon CPU ms/s | clients CPU ms/s | total ms/s | daemon RSS MB | underruns |\n")
 	fmt.Printf("|---|---|---|---|---|---|---|---|\n")
+	sys := strings.Split(*systems, ",")
+	var samples []sample
 	for _, l := range lats {
 		for _, n := range counts {
-			for _, sys := range strings.Split(*systems, ",") {
-				r, err := b.run(sys, n, l)
-				if err != nil {
-					fmt.Printf("| %d ms | %d | %s | failed (see stderr) | | | | |\n", l, n, sys)
-					fmt.Fprintf(os.Stderr, "audiobench: %s, %d streams at %d ms: %v\n", sys, n, l, err)
-					continue
+			for round := range *rounds {
+				for _, sy := range sys {
+					r, err := b.run(sy, n, l)
+					name := sy
+					if *rounds > 1 {
+						name = fmt.Sprintf("%s (round %d)", sy, round+1)
+					}
+					if err != nil {
+						fmt.Printf("| %d ms | %d | %s | failed (see stderr) | | | | |\n", l, n, name)
+						fmt.Fprintf(os.Stderr, "audiobench: %s, %d streams at %d ms: %v\n", name, n, l, err)
+						continue
+					}
+					samples = append(samples, sample{l, n, sy, r.daemon + r.clients})
+					u := "-"
+					if r.underruns >= 0 {
+						u = fmt.Sprintf("%d (device late %d)", r.underruns, r.late)
+					}
+					fmt.Printf("| %d ms | %d | %s | %.1f | %.1f | %.1f | %.1f | %s |\n", l, n, name, r.daemon, r.clients, r.daemon+r.clients, r.rssMB, u)
 				}
-				u := "-"
-				if r.underruns >= 0 {
-					u = fmt.Sprintf("%d (device late %d)", r.underruns, r.late)
-				}
-				fmt.Printf("| %d ms | %d | %s | %.1f | %.1f | %.1f | %.1f | %s |\n", l, n, sys, r.daemon, r.clients, r.daemon+r.clients, r.rssMB, u)
 			}
 		}
+	}
+	if *rounds > 1 {
+		printSummary(os.Stdout, summarize(samples, sys), sys, *rounds)
 	}
 }
 
