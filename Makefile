@@ -71,6 +71,8 @@ bench: deps build
 	$(GO) run ./audioproxy/audiobench -split 2 -systems audioproxy -streams 8,32 -latency 10,20 -dur 10s
 	$(GO) run ./audioproxy/audiobench -client go -systems audioproxy -streams 8,32 -latency 10 -dur 10s
 	$(GO) run ./audioproxy/audiobench -streams 8 -latency 10 -split 2 -ring 4 -dur 60s -load 2 -systems audioproxy
+	$(GO) run ./audioproxy/audiobench -streams 8 -latency 10 -split 2 -ring 4 -dur 60s -load 2 -client-fifo 2 -realtime -systems audioproxy
+	$(GO) run ./audioproxy/audiobench -streams 8 -latency 10 -split 2 -ring 8 -write 960 -nice -19 -dur 60s -load 2 -systems audioproxy
 
 ## fuzz: every Fuzz* target for FUZZTIME each
 fuzz:
