@@ -89,33 +89,42 @@ static uint64_t progress_after_flag(struct dpx_stream *s)
 
 int dpx_wait_progress(struct dpx_stream *s, uint64_t before, int64_t deadline)
 {
-	__atomic_or_fetch(&s->hdr->flags, DPX_FLAG_WAITING, __ATOMIC_SEQ_CST);
-	if (progress_after_flag(s) != before) {
-		/* The server moved between our check and the flag: nothing to
-		 * wait for, so take the flag back, or it pokes us for nothing
-		 * and leaves a stale count on the eventfd. */
-		__atomic_and_fetch(&s->hdr->flags, ~DPX_FLAG_WAITING, __ATOMIC_SEQ_CST);
-		return 1;
-	}
-	int64_t left = deadline - dpx_now_ns();
-	if (left <= 0)
-		return 0;
-	struct pollfd p[2] = {{.fd = s->efd, .events = POLLIN}, {.fd = s->sock, .events = POLLIN}};
-	int r = poll(p, 2, (int)((left + 999999) / 1000000));
-	if (r < 0)
-		return errno == EINTR ? 1 : -1;
-	if (p[1].revents)
-		return -1; /* EOF or an unexpected message: either way the stream is over */
-	if (p[0].revents & POLLIN) {
-		uint64_t v;
-		if (read(s->efd, &v, sizeof v) < 0 && errno != EAGAIN)
+	/* Wake-ups that bring no progress: one is a stale count from an earlier
+	 * poke; more mean a server that pokes for nothing or an eventfd that
+	 * stays readable. The eventfd is then left out and the position looked
+	 * at once a device period until the deadline: no busy loop. */
+	int idle = 0;
+	for (;;) {
+		__atomic_or_fetch(&s->hdr->flags, DPX_FLAG_WAITING, __ATOMIC_SEQ_CST);
+		if (progress_after_flag(s) != before) {
+			/* The server moved between our check and the flag: nothing to
+			 * wait for, so take the flag back, or it pokes us for nothing
+			 * and leaves a stale count on the eventfd. */
+			__atomic_and_fetch(&s->hdr->flags, ~DPX_FLAG_WAITING, __ATOMIC_SEQ_CST);
+			return 1;
+		}
+		int64_t left = deadline - dpx_now_ns(), pd = dpx_frames_ns(s, s->dev_period);
+		if (left <= 0)
+			return 0;
+		if (idle >= 2 && left > pd)
+			left = pd;
+		struct pollfd p[2] = {{.fd = idle < 2 ? s->efd : -1, .events = POLLIN}, {.fd = s->sock, .events = POLLIN}};
+		int r = poll(p, 2, (int)((left + 999999) / 1000000));
+		if (r < 0 && errno != EINTR)
 			return -1;
+		if (r > 0 && p[1].revents)
+			return -1; /* EOF or an unexpected message: either way the stream is over */
+		if (r > 0 && (p[0].revents & POLLIN)) {
+			uint64_t v;
+			if (read(s->efd, &v, sizeof v) < 0 && errno != EAGAIN)
+				return -1;
+		}
+		if (__atomic_load_n(&s->hdr->flags, __ATOMIC_ACQUIRE) & (DPX_FLAG_BROKEN | DPX_FLAG_CLOSED))
+			return -1;
+		if (progress(s) != before)
+			return 1;
+		idle += r > 0 && p[0].revents;
 	}
-	if (__atomic_load_n(&s->hdr->flags, __ATOMIC_ACQUIRE) & (DPX_FLAG_BROKEN | DPX_FLAG_CLOSED))
-		return -1;
-	if (r == 0 && progress(s) == before)
-		return 0;
-	return 1;
 }
 
 /* predict_room sets *at to when an output ring will have room for want

@@ -23,9 +23,10 @@ void dpx_sleep_until(int64_t ns);
 int dpx_read_consumed(struct dpx_ring_header *h, uint64_t *frames, int64_t *ns);
 
 /* dpx_wait_progress blocks on the eventfd (DPX_FLAG_WAITING set) until the
- * server moves its position past before or deadline passes. 1: progress (or
- * a spurious wake-up: check again), 0: deadline passed with no progress,
- * -1: the server hung up or gave up the stream. */
+ * server moves its position past before or deadline passes. 1: progress,
+ * 0: deadline passed with no progress, -1: the server hung up or gave up
+ * the stream. Wake-ups without progress are waited through; after two the
+ * eventfd is left out and the position checked once a device period. */
 int dpx_wait_progress(struct dpx_stream *s, uint64_t before, int64_t deadline);
 
 /* dpx_wait_room waits until the server frees room in an output ring whose

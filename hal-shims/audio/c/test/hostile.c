@@ -3,9 +3,11 @@
  * a fake audioproxyd that lies: error replies, a memfd shorter than
  * announced, a foreign format, a missing descriptor, a read position beyond
  * what was written, a stream the server gives up, a server that stops
- * consuming; and (hostile_clock.c) a server that consumes but lies about
- * its clock. In every case the shim must not crash (no SIGBUS), must not
- * leak descriptors, must keep writes paced and the position monotonic.
+ * consuming (also with an eventfd that stays readable); and
+ * (hostile_clock.c) a server that consumes but lies about its clock. In
+ * every case the shim must not crash (no SIGBUS), must not leak
+ * descriptors, must not spin, must keep writes paced and the position
+ * monotonic.
  *
  *   hostile        exit status 0 on success; failed checks print "FAIL: ..."
  */
@@ -21,6 +23,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "droidplex_audio_ctl.h"
@@ -29,9 +32,12 @@
 
 int failures;
 
-enum scenario { ERROR_REPLY, SHORT_MEMFD, FOREIGN_FORMAT, ONE_FD, LYING_READ_POS, CLOSED_FLAG, STALLED, NSCEN };
+enum scenario {
+	ERROR_REPLY, SHORT_MEMFD, FOREIGN_FORMAT, ONE_FD, LYING_READ_POS, CLOSED_FLAG, STALLED, READABLE_EFD, NSCEN
+};
 static const char *names[] = {"error reply", "memfd shorter than announced", "foreign format", "one descriptor",
-                              "read position beyond the writes", "stream closed by the server", "server stops consuming"};
+                              "read position beyond the writes", "stream closed by the server", "server stops consuming",
+                              "eventfd that stays readable, no consuming"};
 
 int count_fds(void)
 {
@@ -42,6 +48,13 @@ int count_fds(void)
 	if (d)
 		closedir(d);
 	return n;
+}
+
+int64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static void send_fds(int conn, const void *msg, size_t len, const int *fds, int n)
@@ -81,7 +94,10 @@ static void *serve(void *arg)
 	}
 	f->size = DPX_RING_HEADER_SIZE + CAP * FB;
 	f->memfd = memfd_create("hostile", MFD_CLOEXEC);
-	f->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	f->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK | (f->sc == READABLE_EFD ? EFD_SEMAPHORE : 0));
+	uint64_t many = 1ull << 62; /* a semaphore eventfd with this count stays readable */
+	if (f->sc == READABLE_EFD && write(f->efd, &many, sizeof many) < 0)
+		return NULL;
 	if (ftruncate(f->memfd, f->sc == SHORT_MEMFD ? 4096 : (off_t)f->size) < 0)
 		return NULL;
 	if (f->sc != SHORT_MEMFD) {
@@ -135,12 +151,12 @@ static void run(enum scenario sc, const char *path)
 	struct fake f;
 	struct dpx_stream s;
 	fake_open(&f, sc, path, &s);
-	int want = sc == LYING_READ_POS || sc == CLOSED_FLAG || sc == STALLED;
+	int given_up = sc == LYING_READ_POS || sc == CLOSED_FLAG || sc == STALLED || sc == READABLE_EFD, want = given_up;
 	CHECK(dpx_stream_connected(&s) == want, "%s: connected %d, want %d\n", names[sc], dpx_stream_connected(&s), want);
 
 	static char buf[960 * FB];
 	uint64_t last = 0, fr;
-	int64_t ns, worst = 0;
+	int64_t ns, worst = 0, wall0 = dpx_now_ns(), cpu0 = thread_cpu_ns();
 	for (int i = 0; i < 40; i++) {
 		if (i == 5 && f.hdr) {
 			if (sc == LYING_READ_POS)
@@ -161,8 +177,11 @@ static void run(enum scenario sc, const char *path)
 	 * periods more. The bound only catches real blocking (a 500 ms stall
 	 * timeout, a connect timeout): on a shared VM the scheduler alone adds
 	 * tens of milliseconds now and then. */
+	int64_t wall = dpx_now_ns() - wall0, cpu = thread_cpu_ns() - cpu0;
 	CHECK(worst < 100000000, "%s: a write took %.1f ms\n", names[sc], (double)worst / 1e6);
-	if (sc == LYING_READ_POS || sc == CLOSED_FLAG || sc == STALLED)
+	CHECK(cpu * 4 < wall, "%s: the writer spun: %.1f ms of CPU in %.1f ms\n", names[sc], (double)cpu / 1e6,
+	      (double)wall / 1e6);
+	if (given_up)
 		CHECK(!dpx_stream_connected(&s), "%s: still connected to a broken server\n", names[sc]);
 	dpx_stream_destroy(&s);
 	fake_close(&f, path);

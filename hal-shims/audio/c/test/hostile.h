@@ -7,6 +7,7 @@
 #define DPX_HOSTILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "dpx_stream.h"
@@ -30,8 +31,10 @@ struct fake {
 void fake_open(struct fake *f, int sc, const char *path, struct dpx_stream *s);
 void fake_close(struct fake *f, const char *path);
 
-/* count_fds counts this process's open descriptors. */
+/* count_fds counts this process's open descriptors; thread_cpu_ns is the
+ * calling thread's CPU time. */
 int count_fds(void);
+int64_t thread_cpu_ns(void);
 
 /* run_clock runs lie number lie of hostile_clock.c's NLIES. */
 #define NLIES 8

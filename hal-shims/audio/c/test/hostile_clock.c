@@ -37,13 +37,6 @@ static int64_t mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static int64_t thread_cpu_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* publish writes the (lying) clock after the device consumed up to rp. */
 static void publish(struct dpx_ring_header *h, enum lie lie, uint64_t rp, int64_t now)
 {
