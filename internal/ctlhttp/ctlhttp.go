@@ -85,7 +85,10 @@ func (b *deadlineBody) Read(p []byte) (int, error) {
 }
 
 // NewClient returns an HTTP client whose every request goes to the unix
-// socket at path; URLs use the host "unix" (http://unix/v1/status).
+// socket at path; URLs use the host "unix" (http://unix/v1/status). A
+// request still waiting for its response's headers after 5 s probes the
+// server, and fails with ErrNoAnswer if the server does not answer even
+// that (watchdog); it has no other limit but its context's.
 func NewClient(path string) *http.Client {
 	tr := &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
@@ -95,7 +98,7 @@ func NewClient(path string) *http.Client {
 		MaxIdleConns:    4,
 		IdleConnTimeout: 30 * time.Second,
 	}
-	return &http.Client{Transport: tr}
+	return &http.Client{Transport: &watchdog{rt: tr, path: path}}
 }
 
 // errorBody is the JSON every API error is sent as.

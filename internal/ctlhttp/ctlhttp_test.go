@@ -195,3 +195,99 @@ func TestStalledBodyIsCutOff(t *testing.T) {
 		t.Fatalf("a slow request whose body was read: %+v %v", out, err)
 	}
 }
+
+// probeQuickly makes the client probe a silent server within milliseconds.
+func probeQuickly(t *testing.T) {
+	t.Helper()
+	after, timeout := probeAfter, probeTimeout
+	probeAfter, probeTimeout = 20*time.Millisecond, 200*time.Millisecond
+	t.Cleanup(func() { probeAfter, probeTimeout = after, timeout })
+}
+
+// A server that accepts connections and never answers (a wedged daemon,
+// one stopped with its socket open) fails a request whose context has no
+// deadline with ErrNoAnswer. Before, the client had no limit on the wait
+// for the response's headers, and the request waited for ever.
+func TestServerThatNeverAnswersIsGivenUpOn(t *testing.T) {
+	probeQuickly(t)
+	path := filepath.Join(testutil.RuntimeDir(t), "api.sock")
+	l, err := unixsock.Listen(unixsock.Stream, path, unixsock.ListenOptions{UID: -1, GID: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	accepted := make(chan net.Conn, 16)
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				close(accepted)
+				return
+			}
+			accepted <- c // held open, never read nor answered
+		}
+	}()
+	defer func() {
+		l.Close()
+		for c := range accepted {
+			c.Close()
+		}
+	}()
+	c := NewClient(path)
+	defer c.CloseIdleConnections()
+	errc := make(chan error, 1)
+	go func() { errc <- Do(context.Background(), c, http.MethodGet, "/v1/status", nil, nil) }()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, ErrNoAnswer) || !strings.Contains(err.Error(), "no answer within") {
+			t.Fatalf("err = %v, want ErrNoAnswer", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a request to a server that never answers still waits after 10 s")
+	}
+}
+
+// A server that answers, however late, is waited for, and a response's
+// body is never cut: a handler that takes many probe periods before its
+// headers (a container's stop, a modem scenario) and a stream that sends
+// its headers at once and then a line now and then (the event stream, a
+// recording) both arrive whole.
+func TestSlowAnswersAndStreamsAreNotCut(t *testing.T) {
+	probeQuickly(t)
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /slow", func(w http.ResponseWriter, r *http.Request) {
+		var in req
+		if err := DecodeJSON(r, &in); err != nil {
+			WriteError(w, http.StatusBadRequest, err)
+			return
+		}
+		time.Sleep(20 * probeAfter)
+		WriteJSON(w, http.StatusOK, in)
+	})
+	mux.HandleFunc("GET /stream", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK)
+		rc := http.NewResponseController(w)
+		for i := range 10 {
+			if i > 0 {
+				time.Sleep(2 * probeAfter)
+			}
+			io.WriteString(w, "line\n")
+			if rc.Flush() != nil {
+				return
+			}
+		}
+	})
+	c := serve(t, mux)
+	var out req
+	if err := Do(context.Background(), c, http.MethodPost, "/slow", req{Name: "stop"}, &out); err != nil || out.Name != "stop" {
+		t.Fatalf("a slow answer: %+v %v", out, err)
+	}
+	resp, err := c.Get("http://unix/stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || strings.Count(string(body), "line\n") != 10 {
+		t.Fatalf("the stream: %q, %v", body, err)
+	}
+}
