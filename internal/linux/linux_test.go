@@ -2,6 +2,7 @@ package linux
 
 import (
 	"errors"
+	"net"
 	"os"
 	"testing"
 	"time"
@@ -115,3 +116,40 @@ func TestNamespaceInode(t *testing.T) {
 }
 
 func TestMain(m *testing.M) { testutil.Main(m) }
+
+// UnixBoundFile names the file a socket's bind made, as stat does, and says
+// so when there is none.
+func TestUnixBoundFile(t *testing.T) {
+	path := testutil.RuntimeDir(t) + "/s"
+	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	rc, err := l.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, ino, err := UnixBoundFile(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st unix.Stat_t
+	if err := unix.Lstat(path, &st); err != nil {
+		t.Fatal(err)
+	}
+	if dev != st.Dev || ino != uint32(st.Ino) {
+		t.Fatalf("bound file %d:%d, stat says %d:%d", dev, ino, st.Dev, st.Ino)
+	}
+	a, err := net.ListenUnix("unix", &net.UnixAddr{Name: "@droidplex-test-unbound", Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if rc, err = a.SyscallConn(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := UnixBoundFile(rc); !errors.Is(err, ErrNotBound) {
+		t.Fatalf("abstract socket: err = %v, want ErrNotBound", err)
+	}
+}

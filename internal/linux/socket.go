@@ -3,7 +3,6 @@ package linux
 import (
 	"errors"
 	"os"
-	"strconv"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -34,14 +33,6 @@ func PeerCred(rc syscall.RawConn) (Cred, error) {
 		return Cred{}, wrap("getsockopt SO_PEERCRED", oerr)
 	}
 	return Cred{PID: uc.Pid, UID: uc.Uid, GID: uc.Gid}, nil
-}
-
-// Chown changes a path's owner; -1 leaves an id unchanged.
-func Chown(path string, uid, gid int) error {
-	if err := retry(func() error { return unix.Lchown(path, uid, gid) }); err != nil {
-		return &os.PathError{Op: "chown", Path: path, Err: err}
-	}
-	return nil
 }
 
 // ListenUnix creates a unix socket of type typ (unix.SOCK_STREAM or
@@ -109,28 +100,4 @@ func PidfdExited(pidfd *os.File) (bool, error) {
 	fds := []unix.PollFd{{Fd: int32(pidfd.Fd()), Events: unix.POLLIN}}
 	n, err := Poll(fds, 0)
 	return n > 0, err
-}
-
-// ChmodNoFollow sets the permission bits of path itself: a symlink there
-// is refused with ELOOP, never followed (os.Chmod would change its
-// target). The change goes through an O_PATH descriptor of the file, so it
-// applies to the file that was checked.
-func ChmodNoFollow(path string, mode uint32) error {
-	fd, err := retry2(func() (int, error) { return unix.Open(path, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0) })
-	if err != nil {
-		return &os.PathError{Op: "chmod", Path: path, Err: err}
-	}
-	defer unix.Close(fd)
-	var st unix.Stat_t
-	if err := retry(func() error { return unix.Fstat(fd, &st) }); err != nil {
-		return &os.PathError{Op: "chmod", Path: path, Err: err}
-	}
-	if st.Mode&unix.S_IFMT == unix.S_IFLNK {
-		return &os.PathError{Op: "chmod", Path: path, Err: unix.ELOOP}
-	}
-	err = retry(func() error { return unix.Fchmodat(unix.AT_FDCWD, "/proc/self/fd/"+strconv.Itoa(fd), mode, 0) })
-	if err != nil {
-		return &os.PathError{Op: "chmod", Path: path, Err: err}
-	}
-	return nil
 }

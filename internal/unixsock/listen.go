@@ -40,21 +40,7 @@ func Listen(kind, path string, opt ListenOptions) (*net.UnixListener, error) {
 		return nil, fmt.Errorf("listen %s: %w", path, err)
 	}
 	afterBind(path)
-	// The file is 0600 until now: owner first, then the mode, so the
-	// clients the mode lets in are those of the final owner and group.
-	if opt.UID >= 0 || opt.GID >= 0 {
-		if err := linux.Chown(path, opt.UID, opt.GID); err != nil {
-			l.Close()
-			return nil, fmt.Errorf("listen %s: %w", path, err)
-		}
-	}
-	mode := opt.Mode
-	if mode == 0 {
-		mode = 0o660
-	}
-	// Not os.Chmod: whoever can write to the directory could have put a
-	// symlink at path since the bind, and the chmod would follow it.
-	if err := linux.ChmodNoFollow(path, uint32(mode.Perm())); err != nil {
+	if err := settle(l, path, opt); err != nil {
 		l.Close()
 		return nil, fmt.Errorf("listen %s: %w", path, err)
 	}
