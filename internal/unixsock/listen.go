@@ -109,6 +109,17 @@ func removeStale(kind, path string) error {
 // socket named after the path: the kernel lets one socket at a time hold
 // a name, frees it when the socket is closed or its process dies, and
 // leaves no file behind.
+//
+// Abstract names are per network namespace, so two servers of one path in
+// different network namespaces are not serialised: started at the same
+// moment on a stale socket, one may remove the other's new socket, and
+// both then think they serve the path. droidplex's servers all run in the
+// service side's one network namespace, where this cannot happen. A lock
+// in the file system (flock on the directory, or a lock file next to the
+// socket) would serialise them, but anyone who can open the directory (a
+// container, its own socket directory) could then hold the lock and keep
+// every server from listening there, which a container with its own
+// network namespace cannot do to this lock.
 func lockPath(path string) (unlock func(), err error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
