@@ -3,11 +3,13 @@
  * Open, receive Opened with the ring memfd and the eventfd, check both and
  * map the ring. Nothing the server sends is trusted further than it is
  * checked: the reply's geometry must equal what was asked, the memfd must be
- * as large as announced before it is mapped (no SIGBUS), and the ring
- * header must repeat the geometry.
+ * as large as announced before it is mapped (no SIGBUS), the eventfd
+ * non-blocking (as the Go shim wants it), and the ring header must repeat
+ * the geometry.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -66,8 +68,9 @@ static int error_code(uint8_t code)
 	return -EIO;
 }
 
-/* check_reply validates the Opened message and the memfd it came with. */
-static int check_reply(struct dpx_stream *s, const struct dpx_ctl_opened *m, int memfd)
+/* check_reply validates the Opened message and the memfd and eventfd it
+ * came with. */
+static int check_reply(struct dpx_stream *s, const struct dpx_ctl_opened *m, int memfd, int efd)
 {
 	const struct dpx_stream_config *c = &s->cfg;
 	if (m->rate != c->rate || m->channels != c->channels || m->format != c->format)
@@ -79,6 +82,9 @@ static int check_reply(struct dpx_stream *s, const struct dpx_ctl_opened *m, int
 	struct stat st;
 	if (fstat(memfd, &st) < 0 || st.st_size < (off_t)m->size)
 		return -EPROTO; /* mapping past the end would SIGBUS us */
+	int fl = fcntl(efd, F_GETFL);
+	if (fl < 0 || !(fl & O_NONBLOCK))
+		return -EPROTO; /* a read after poll would block if the server drained it meanwhile */
 	return 0;
 }
 
@@ -138,7 +144,7 @@ int dpx_stream_connect(struct dpx_stream *s, long timeout_us)
 		err = -EPROTO;
 		goto fail;
 	}
-	if ((err = check_reply(s, &m.ok, fds[0])) < 0)
+	if ((err = check_reply(s, &m.ok, fds[0], fds[1])) < 0)
 		goto fail;
 	size = m.ok.size;
 	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0], 0);

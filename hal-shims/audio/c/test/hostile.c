@@ -1,9 +1,10 @@
 /*
  * hostile.c - the shim's stream code (dpx_stream.c, dpx_connect.c) against
  * a fake audioproxyd that lies: error replies, a memfd shorter than
- * announced, a foreign format, a missing descriptor, a read position beyond
- * what was written, a stream the server gives up, a server that stops
- * consuming (also with an eventfd that stays readable); and
+ * announced, a foreign format, a missing descriptor, a blocking eventfd,
+ * a read position beyond what was written, a stream the server gives up,
+ * a server that stops consuming (also with an eventfd that stays
+ * readable); and
  * (hostile_clock.c) a server that consumes but lies about its clock. In
  * every case the shim must not crash (no SIGBUS), must not leak
  * descriptors, must not spin, must keep writes paced and the position
@@ -33,11 +34,11 @@
 int failures;
 
 enum scenario {
-	ERROR_REPLY, SHORT_MEMFD, FOREIGN_FORMAT, ONE_FD, LYING_READ_POS, CLOSED_FLAG, STALLED, READABLE_EFD, NSCEN
+	ERROR_REPLY, SHORT_MEMFD, FOREIGN_FORMAT, ONE_FD, LYING_READ_POS, CLOSED_FLAG, STALLED, READABLE_EFD, BLOCKING_EFD, NSCEN
 };
 static const char *names[] = {"error reply", "memfd shorter than announced", "foreign format", "one descriptor",
                               "read position beyond the writes", "stream closed by the server", "server stops consuming",
-                              "eventfd that stays readable, no consuming"};
+                              "eventfd that stays readable, no consuming", "blocking eventfd"};
 
 int count_fds(void)
 {
@@ -94,7 +95,9 @@ static void *serve(void *arg)
 	}
 	f->size = DPX_RING_HEADER_SIZE + CAP * FB;
 	f->memfd = memfd_create("hostile", MFD_CLOEXEC);
-	f->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK | (f->sc == READABLE_EFD ? EFD_SEMAPHORE : 0));
+	/* A blocking eventfd: a read after poll blocks if the server drains the count in between. */
+	f->efd = eventfd(0, EFD_CLOEXEC | (f->sc == BLOCKING_EFD ? 0 : EFD_NONBLOCK) |
+	                        (f->sc == READABLE_EFD ? EFD_SEMAPHORE : 0));
 	uint64_t many = 1ull << 62; /* a semaphore eventfd with this count stays readable */
 	if (f->sc == READABLE_EFD && write(f->efd, &many, sizeof many) < 0)
 		return NULL;
