@@ -3,9 +3,9 @@
  * Open, receive Opened with the ring memfd and the eventfd, check both and
  * map the ring. Nothing the server sends is trusted further than it is
  * checked: the reply's geometry must equal what was asked, the memfd must be
- * as large as announced before it is mapped (no SIGBUS), the eventfd
- * non-blocking (as the Go shim wants it), and the ring header must repeat
- * the geometry.
+ * as large as announced and sealed against shrinking before it is mapped
+ * (no SIGBUS), the eventfd non-blocking (as the Go shim wants it), and the
+ * ring header must repeat the geometry.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -82,6 +82,9 @@ static int check_reply(struct dpx_stream *s, const struct dpx_ctl_opened *m, int
 	struct stat st;
 	if (fstat(memfd, &st) < 0 || st.st_size < (off_t)m->size)
 		return -EPROTO; /* mapping past the end would SIGBUS us */
+	int seals = fcntl(memfd, F_GET_SEALS);
+	if (seals < 0 || !(seals & F_SEAL_SHRINK))
+		return -EPROTO; /* the server could shrink it under our mapping: SIGBUS */
 	int fl = fcntl(efd, F_GETFL);
 	if (fl < 0 || !(fl & O_NONBLOCK))
 		return -EPROTO; /* a read after poll would block if the server drained it meanwhile */

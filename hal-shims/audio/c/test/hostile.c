@@ -1,12 +1,12 @@
 /*
  * hostile.c - the shim's stream code (dpx_stream.c, dpx_connect.c) against
  * a fake audioproxyd that lies: error replies, a memfd shorter than
- * announced, a foreign format, a missing descriptor, a blocking eventfd,
- * a read position beyond what was written, a stream the server gives up,
- * a server that stops consuming (also with an eventfd that stays
- * readable); and
- * (hostile_clock.c) a server that consumes but lies about its clock. In
- * every case the shim must not crash (no SIGBUS), must not leak
+ * announced or not sealed against shrinking (then shrunk under the shim's
+ * mapping), a foreign format, a missing descriptor, a blocking eventfd, a
+ * read position beyond what was written, a stream the server gives up, a
+ * server that stops consuming (also with an eventfd that stays readable);
+ * and (hostile_clock.c) a server that consumes but lies about its clock.
+ * In every case the shim must not crash (no SIGBUS), must not leak
  * descriptors, must not spin, must keep writes paced and the position
  * monotonic.
  *
@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -34,11 +35,12 @@
 int failures;
 
 enum scenario {
-	ERROR_REPLY, SHORT_MEMFD, FOREIGN_FORMAT, ONE_FD, LYING_READ_POS, CLOSED_FLAG, STALLED, READABLE_EFD, BLOCKING_EFD, NSCEN
+	ERROR_REPLY, SHORT_MEMFD, FOREIGN_FORMAT, ONE_FD, LYING_READ_POS, CLOSED_FLAG, STALLED, READABLE_EFD, BLOCKING_EFD, UNSEALED, NSCEN
 };
 static const char *names[] = {"error reply", "memfd shorter than announced", "foreign format", "one descriptor",
                               "read position beyond the writes", "stream closed by the server", "server stops consuming",
-                              "eventfd that stays readable, no consuming", "blocking eventfd"};
+                              "eventfd that stays readable, no consuming", "blocking eventfd",
+                              "memfd not sealed against shrinking"};
 
 int count_fds(void)
 {
@@ -94,7 +96,7 @@ static void *serve(void *arg)
 		return NULL;
 	}
 	f->size = DPX_RING_HEADER_SIZE + CAP * FB;
-	f->memfd = memfd_create("hostile", MFD_CLOEXEC);
+	f->memfd = memfd_create("hostile", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	/* A blocking eventfd: a read after poll blocks if the server drains the count in between. */
 	f->efd = eventfd(0, EFD_CLOEXEC | (f->sc == BLOCKING_EFD ? 0 : EFD_NONBLOCK) |
 	                        (f->sc == READABLE_EFD ? EFD_SEMAPHORE : 0));
@@ -103,6 +105,8 @@ static void *serve(void *arg)
 		return NULL;
 	if (ftruncate(f->memfd, f->sc == SHORT_MEMFD ? 4096 : (off_t)f->size) < 0)
 		return NULL;
+	if (f->sc != UNSEALED && fcntl(f->memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) < 0)
+		return NULL; /* as audioproxyd seals it */
 	if (f->sc != SHORT_MEMFD) {
 		f->hdr = mmap(NULL, f->size, PROT_READ | PROT_WRITE, MAP_SHARED, f->memfd, 0);
 		*f->hdr = (struct dpx_ring_header){.magic = DPX_RING_MAGIC, .version = DPX_RING_VERSION,
@@ -154,6 +158,8 @@ static void run(enum scenario sc, const char *path)
 	struct fake f;
 	struct dpx_stream s;
 	fake_open(&f, sc, path, &s);
+	if (sc == UNSEALED && ftruncate(f.memfd, 0) < 0) /* a shim that mapped it now gets SIGBUS */
+		printf("note: ftruncate: %s\n", strerror(errno));
 	int given_up = sc == LYING_READ_POS || sc == CLOSED_FLAG || sc == STALLED || sc == READABLE_EFD, want = given_up;
 	CHECK(dpx_stream_connected(&s) == want, "%s: connected %d, want %d\n", names[sc], dpx_stream_connected(&s), want);
 
