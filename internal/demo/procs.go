@@ -38,8 +38,10 @@ func (p *procs) start(name string, env []string, argv ...string) (*daemon, error
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.Env = append(os.Environ(), env...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
-	if err := cmd.Start(); err != nil {
+	// SIGTERM when the demo dies: a daemon stops what it started
+	// (droidplexd its containers) before it exits.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := startDying(cmd, syscall.SIGTERM); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
 	d := &daemon{name: name, cmd: cmd, done: make(chan struct{})}

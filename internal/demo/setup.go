@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-
-	"droidplex/audioproxy/audioproxytest"
 )
 
 // Config says where the demo finds its binaries and leaves its results.
@@ -41,7 +39,7 @@ type rig struct {
 	work    string // scratch directory
 	run     string // runtime directory (sockets)
 	procs   procs
-	pulse   *audioproxytest.Pulse
+	pulse   *pulse
 	stopRec func() error
 	mixWAV  string
 	device  string // what audioproxyd played into
@@ -87,16 +85,10 @@ func (r *rig) startAudio(ctx context.Context, n *narrator) error {
 		"--containers", strings.Join(Containers, ","), "--droidplexd", r.droidplexdSocket()}
 	var env []string
 	if usePulse(r.cfg.Sound, exec.LookPath) {
-		pa, err := audioproxytest.StartPulse(filepath.Join(r.work, "pa"))
-		if err != nil {
+		var err error
+		if env, err = r.startSound(); err != nil {
 			return err
 		}
-		r.pulse = pa
-		if r.stopRec, err = pa.Record(r.mixWAV); err != nil {
-			return err
-		}
-		time.Sleep(300 * time.Millisecond)
-		env = pa.Env()
 		args = append(args, "--device", "pulse", "--period-ms", "10", "--ring-periods", "8")
 		r.device = "PulseAudio null sink (recorded from its monitor)"
 	} else {
@@ -112,6 +104,21 @@ func (r *rig) startAudio(ctx context.Context, n *narrator) error {
 		return err
 	}
 	return r.procs.serving(ctx, d, r.audioSocket(), 10*time.Second)
+}
+
+// startSound starts the private PulseAudio and the recording of its null
+// sink's monitor into mixWAV, and returns the environment its clients need.
+func (r *rig) startSound() ([]string, error) {
+	pa, err := startPulse(filepath.Join(r.work, "pa"))
+	if err != nil {
+		return nil, err
+	}
+	r.pulse = pa
+	if r.stopRec, err = pa.record(r.mixWAV); err != nil {
+		return nil, err
+	}
+	time.Sleep(300 * time.Millisecond)
+	return pa.env(), nil
 }
 
 // startTelephony starts rilproxyd with the mock modem in-process, one rild
@@ -169,7 +176,7 @@ func (r *rig) stop() error {
 		r.stopRec = nil
 	}
 	if r.pulse != nil {
-		r.pulse.Close()
+		r.pulse.close()
 		r.pulse = nil
 	}
 	reapOrphans(r.before, 5*time.Second)
