@@ -33,6 +33,18 @@ static uint32_t sample_bytes(uint16_t format)
 	return format == DPX_FORMAT_S16 ? 2 : format == DPX_FORMAT_F32 ? 4 : 0;
 }
 
+/* played caps the server's consumed count f: an output stream cannot have
+ * played more than was written on the connection (a huge count would
+ * also wrap base + f, and the position, which never goes back, would stick
+ * there). s->pos is read atomically: this runs on any thread. */
+static uint64_t played(struct dpx_stream *s, uint64_t f)
+{
+	if (s->cfg.dir != DPX_DIR_OUTPUT)
+		return f;
+	uint64_t w = __atomic_load_n(&s->pos, __ATOMIC_RELAXED);
+	return f < w ? f : w;
+}
+
 /* disconnect drops the connection; frames the server consumed on it stay
  * counted so the position never goes back. */
 static void disconnect(struct dpx_stream *s)
@@ -41,8 +53,8 @@ static void disconnect(struct dpx_stream *s)
 	if (s->hdr) {
 		uint64_t f;
 		int64_t t;
-		if (dpx_read_consumed(s->hdr, &f, &t) && f > s->conn_seen)
-			s->conn_seen = f;
+		if (dpx_read_consumed(s->hdr, &f, &t) && played(s, f) > s->conn_seen)
+			s->conn_seen = played(s, f);
 		s->base += s->conn_seen;
 		s->conn_seen = 0;
 		__atomic_and_fetch(&s->hdr->flags, ~DPX_FLAG_RUNNING, __ATOMIC_SEQ_CST);
@@ -157,7 +169,7 @@ ssize_t dpx_stream_write(struct dpx_stream *s, const void *buf, size_t bytes)
 		copy_ring(s, (uint8_t *)p, k, 1);
 		p += k * s->frame_bytes;
 		left -= k;
-		s->pos += k;
+		__atomic_store_n(&s->pos, s->pos + k, __ATOMIC_RELAXED); /* played() reads it */
 		__atomic_store_n(&h->write_pos, s->pos, __ATOMIC_RELEASE);
 		__atomic_or_fetch(&h->flags, DPX_FLAG_RUNNING, __ATOMIC_SEQ_CST);
 	}
@@ -237,7 +249,7 @@ void dpx_stream_position(struct dpx_stream *s, uint64_t *frames, int64_t *ns)
 	uint64_t f;
 	int64_t t;
 	pthread_mutex_lock(&s->lock);
-	if (s->hdr && dpx_read_consumed(s->hdr, &f, &t) && t != 0 && f >= s->conn_seen) {
+	if (s->hdr && dpx_read_consumed(s->hdr, &f, &t) && t != 0 && (f = played(s, f)) >= s->conn_seen) {
 		s->conn_seen = f;
 		*frames = s->base + f;
 		*ns = t;

@@ -6,9 +6,10 @@
  * must complete near their duration (well within a generous bound, so a
  * stall timeout or a hang fails), the stream must stay connected, and the
  * writer must not spin: its thread's CPU time stays under half the wall
- * time and it waits a bounded number of times per write. A clock that
- * cannot be right must never be slept on; the honest one must be; a wait
- * counts as timed only if it found the room it slept for.
+ * time and it waits a bounded number of times per write; the position
+ * never passes the frames written. A clock that cannot be right must never
+ * be slept on; the honest one must be; a wait counts as timed only if it
+ * found the room it slept for.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -104,7 +105,7 @@ void run_clock(int lie, const char *path)
 
 	enum { WRITES = 40 };
 	static char buf[960 * FB];
-	uint64_t last = 0, fr;
+	uint64_t last = 0, fr, written = 0;
 	int64_t ns, worst = 0, wall0 = mono_ns(), cpu0 = thread_cpu_ns();
 	for (int i = 0; i < WRITES; i++) {
 		int64_t t0 = mono_ns();
@@ -112,8 +113,11 @@ void run_clock(int lie, const char *path)
 		int64_t took = mono_ns() - t0;
 		CHECK(n >= 0 && n <= (ssize_t)sizeof buf && n % FB == 0, "%s: write returned %zd\n", name, n);
 		worst = took > worst ? took : worst;
+		written += n > 0 ? (uint64_t)n / FB : 0;
 		dpx_stream_position(&s, &fr, &ns);
 		CHECK(fr >= last, "%s: position went back\n", name);
+		CHECK(fr <= written, "%s: position %llu beyond the %llu frames written\n", name, (unsigned long long)fr,
+		      (unsigned long long)written);
 		last = fr;
 	}
 	int64_t wall = mono_ns() - wall0, cpu = thread_cpu_ns() - cpu0;
