@@ -106,6 +106,7 @@ int dpx_stream_connect(struct dpx_stream *s, long timeout_us)
 	int fds[2] = {-1, -1}, nfds = 0, err;
 	void *mem = MAP_FAILED;
 	size_t size = 0;
+	int64_t start = dpx_now_ns();
 	int sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (sock < 0)
 		return -errno;
@@ -173,6 +174,7 @@ int dpx_stream_connect(struct dpx_stream *s, long timeout_us)
 	s->pos = s->cfg.dir == DPX_DIR_INPUT ? __atomic_load_n(&h->write_pos, __ATOMIC_ACQUIRE) : 0;
 	s->seen_ns = 0;
 	s->conn_seen = 0;
+	s->conn_ns = start;
 	if (s->route_set)
 		dpx_send_route(s);
 	pthread_mutex_unlock(&s->lock);

@@ -249,13 +249,17 @@ void dpx_stream_position(struct dpx_stream *s, uint64_t *frames, int64_t *ns)
 	uint64_t f;
 	int64_t t;
 	pthread_mutex_lock(&s->lock);
-	if (s->hdr && dpx_read_consumed(s->hdr, &f, &t) && t != 0 && (f = played(s, f)) >= s->conn_seen) {
+	int ok = s->hdr && dpx_read_consumed(s->hdr, &f, &t);
+	int64_t now = dpx_now_ns(); /* after the read: an honest t is not later */
+	if (ok && t != 0 && (f = played(s, f)) >= s->conn_seen) {
 		s->conn_seen = f;
 		*frames = s->base + f;
-		*ns = t;
+		/* A count timed before the connection or in the future is a lie
+		 * about when: f frames had played by now, at least. */
+		*ns = t >= s->conn_ns && t <= now ? t : now;
 	} else {
 		*frames = s->base + s->conn_seen;
-		*ns = dpx_now_ns();
+		*ns = now;
 	}
 	if (*frames < s->reported) /* a server that lies about what it consumed cannot move us back */
 		*frames = s->reported;

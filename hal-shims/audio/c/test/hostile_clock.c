@@ -7,7 +7,8 @@
  * stall timeout or a hang fails), the stream must stay connected, and the
  * writer must not spin: its thread's CPU time stays under half the wall
  * time and it waits a bounded number of times per write; the position
- * never passes the frames written. A clock that cannot be right must never
+ * never passes the frames written, and its time is neither before the
+ * stream nor in the future. A clock that cannot be right must never
  * be slept on; the honest one must be; a wait counts as timed only if it
  * found the room it slept for.
  */
@@ -90,6 +91,7 @@ void run_clock(int lie, const char *path)
 {
 	const char *name = lie_names[lie];
 	int before = count_fds();
+	int64_t opened = mono_ns();
 	struct fake f;
 	struct dpx_stream s;
 	fake_open(&f, -1, path, &s);
@@ -118,6 +120,8 @@ void run_clock(int lie, const char *path)
 		CHECK(fr >= last, "%s: position went back\n", name);
 		CHECK(fr <= written, "%s: position %llu beyond the %llu frames written\n", name, (unsigned long long)fr,
 		      (unsigned long long)written);
+		CHECK(ns >= opened && ns <= mono_ns(), "%s: position timed %.3f s from now, before the stream or in the future\n",
+		      name, (double)(ns - mono_ns()) / 1e9);
 		last = fr;
 	}
 	int64_t wall = mono_ns() - wall0, cpu = thread_cpu_ns() - cpu0;
