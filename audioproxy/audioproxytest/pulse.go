@@ -17,13 +17,19 @@ import (
 type Pulse struct {
 	Dir       string // private XDG_RUNTIME_DIR and HOME
 	Server    string // PULSE_SERVER value for clients
+	start     func(*exec.Cmd) error
 	cmd       *exec.Cmd
 	done      chan error
 	closeOnce sync.Once
 }
 
 // StartPulse starts PulseAudio under dir and waits until it answers.
-func StartPulse(dir string) (*Pulse, error) {
+func StartPulse(dir string) (*Pulse, error) { return StartPulseWith(dir, (*exec.Cmd).Start) }
+
+// StartPulseWith is StartPulse with start starting the daemon and every
+// recorder (Record) instead of exec.Cmd.Start: the demo starts them so
+// that they die with it.
+func StartPulseWith(dir string, start func(*exec.Cmd) error) (*Pulse, error) {
 	run, home := filepath.Join(dir, "run"), filepath.Join(dir, "home")
 	for _, d := range []string{run, home} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
@@ -39,12 +45,12 @@ set-default-sink nullsink
 	if err := os.WriteFile(conf, []byte(pa), 0o644); err != nil {
 		return nil, err
 	}
-	p := &Pulse{Dir: dir, Server: "unix:" + sock, done: make(chan error, 1)}
+	p := &Pulse{Dir: dir, Server: "unix:" + sock, start: start, done: make(chan error, 1)}
 	p.cmd = exec.Command("pulseaudio", "--system=false", "--daemonize=no", "--exit-idle-time=-1", "-n", "-F", conf,
 		"--use-pid-file=no", "--log-target=stderr", "--log-level=error")
 	p.cmd.Env = p.Env()
 	p.cmd.Stderr = nil
-	if err := p.cmd.Start(); err != nil {
+	if err := p.start(p.cmd); err != nil {
 		return nil, fmt.Errorf("start pulseaudio: %w", err)
 	}
 	go func() { p.done <- p.cmd.Wait() }()
@@ -84,7 +90,7 @@ func (p *Pulse) Command(name string, args ...string) *exec.Cmd {
 func (p *Pulse) Record(path string) (stop func() error, err error) {
 	c := p.Command("parec", "-d", "nullsink.monitor", "--rate=48000", "--channels=2", "--format=s16le",
 		"--latency-msec=100", "--file-format=wav", path)
-	if err := c.Start(); err != nil {
+	if err := p.start(c); err != nil {
 		return nil, fmt.Errorf("parec: %w", err)
 	}
 	return func() error {

@@ -8,7 +8,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
+
+	"droidplex/audioproxy/audioproxytest"
 )
 
 // Config says where the demo finds its binaries and leaves its results.
@@ -39,7 +42,7 @@ type rig struct {
 	work    string // scratch directory
 	run     string // runtime directory (sockets)
 	procs   procs
-	pulse   *pulse
+	pulse   *audioproxytest.Pulse
 	stopRec func() error
 	mixWAV  string
 	device  string // what audioproxyd played into
@@ -109,16 +112,18 @@ func (r *rig) startAudio(ctx context.Context, n *narrator) error {
 // startSound starts the private PulseAudio and the recording of its null
 // sink's monitor into mixWAV, and returns the environment its clients need.
 func (r *rig) startSound() ([]string, error) {
-	pa, err := startPulse(filepath.Join(r.work, "pa"))
+	// PulseAudio and its recorder get SIGKILL if the demo dies, like its
+	// daemons (startDying).
+	pa, err := audioproxytest.StartPulseWith(filepath.Join(r.work, "pa"), func(c *exec.Cmd) error { return startDying(c, syscall.SIGKILL) })
 	if err != nil {
 		return nil, err
 	}
 	r.pulse = pa
-	if r.stopRec, err = pa.record(r.mixWAV); err != nil {
+	if r.stopRec, err = pa.Record(r.mixWAV); err != nil {
 		return nil, err
 	}
 	time.Sleep(300 * time.Millisecond)
-	return pa.env(), nil
+	return pa.Env(), nil
 }
 
 // startTelephony starts rilproxyd with the mock modem in-process, one rild
@@ -176,7 +181,7 @@ func (r *rig) stop() error {
 		r.stopRec = nil
 	}
 	if r.pulse != nil {
-		r.pulse.close()
+		r.pulse.Close()
 		r.pulse = nil
 	}
 	reapOrphans(r.before, 5*time.Second)
