@@ -130,8 +130,10 @@ static ssize_t out_write(struct audio_stream_out *s, const void *buf, size_t byt
 {
 	struct dpx_out *o = out_of(s);
 	if (o->standby) {
+		uint64_t f;
 		int64_t ns;
-		dpx_stream_position(&o->st, &o->render_base, &ns);
+		dpx_stream_position(&o->st, &f, &ns);
+		__atomic_store_n(&o->render_base, f, __ATOMIC_RELAXED); /* get_render_position reads it on another thread */
 		o->standby = false;
 	}
 	return dpx_stream_write(&o->st, buf, bytes);
@@ -145,7 +147,7 @@ static int out_get_render_position(const struct audio_stream_out *s, uint32_t *d
 	if (!dsp_frames)
 		return -EINVAL;
 	dpx_stream_position(&o->st, &f, &ns);
-	*dsp_frames = (uint32_t)(f - o->render_base);
+	*dsp_frames = (uint32_t)(f - __atomic_load_n(&o->render_base, __ATOMIC_RELAXED));
 	return 0;
 }
 

@@ -26,7 +26,7 @@ struct dpx_out {
 	struct dpx_stream st;
 	audio_devices_t devices;
 	bool standby;
-	uint64_t render_base; /* position when the stream last left standby */
+	uint64_t render_base; /* position when the stream last left standby; atomic */
 };
 
 /* dpx_in is an input stream. */
