@@ -25,8 +25,12 @@
  * reconnection inside write must stay well within one period. */
 #define OPEN_TIMEOUT_US 500000
 #define RECONNECT_TIMEOUT_US 8000
-/* A connected server that does not move for this long is given up. */
+/* A connected server that does not move for this long is given up; four
+ * times that while an output ring has had nothing consumed: a device may
+ * start late (PulseAudio's idle null sink takes about a second), which is
+ * no reason to reopen the stream (the Go shim's startGrace). */
 #define DPX_STALL_NS (500 * 1000000LL)
+#define DPX_START_GRACE 4
 
 static uint32_t sample_bytes(uint16_t format)
 {
@@ -108,9 +112,15 @@ static void note_progress(struct dpx_stream *s, uint64_t server_pos)
 	}
 }
 
-/* stalled says the server has not moved for DPX_STALL_NS: it is alive (the
- * socket is open) but wedged, and the stream gives it up. */
-static int stalled(struct dpx_stream *s) { return dpx_now_ns() - s->seen_ns > DPX_STALL_NS; }
+/* stalled says the server has not moved for DPX_STALL_NS (see there): it
+ * is alive (the socket is open) but wedged, and the stream gives it up. */
+static int stalled(struct dpx_stream *s)
+{
+	int64_t stall = DPX_STALL_NS;
+	if (s->cfg.dir == DPX_DIR_OUTPUT && s->seen_pos == 0)
+		stall *= DPX_START_GRACE;
+	return dpx_now_ns() - s->seen_ns > stall;
+}
 
 /* copy_ring copies k frames between buf and the ring at s->pos. */
 static void copy_ring(struct dpx_stream *s, uint8_t *buf, uint64_t k, int to_ring)

@@ -76,7 +76,7 @@ void dpx_stream_destroy(struct dpx_stream *s);
  * and drops it; it never blocks longer than that. A server that is merely
  * slow gets a short write: the return value may be below bytes (the caller
  * writes the rest next time, as AudioFlinger does). A server that does not
- * move for 500 ms is given up as gone. */
+ * move for 500 ms (2 s before it consumed anything) is given up as gone. */
 ssize_t dpx_stream_write(struct dpx_stream *s, const void *buf, size_t bytes);
 
 /* dpx_stream_read fills buf with captured frames, blocking until they are

@@ -166,7 +166,10 @@ static void run(enum scenario sc, const char *path)
 	static char buf[960 * FB];
 	uint64_t last = 0, fr;
 	int64_t ns, worst = 0, wall0 = dpx_now_ns(), cpu0 = thread_cpu_ns();
-	for (int i = 0; i < 40; i++) {
+	/* A server that never consumed is given up after 2 s (a device may
+	 * start late): write for longer than that. */
+	int writes = sc == STALLED || sc == READABLE_EFD ? 120 : 40;
+	for (int i = 0; i < writes; i++) {
 		if (i == 5 && f.hdr) {
 			if (sc == LYING_READ_POS)
 				__atomic_store_n(&f.hdr->read_pos, 1000000, __ATOMIC_SEQ_CST);

@@ -1,8 +1,9 @@
 /*
  * hostile_clock.c - the fake server consumes the ring honestly, one period
- * every 5 ms, and pokes the eventfd as audioproxyd does, but lies about its
- * clock (consumed, consumed_ns, clock_seq, period_frames), which a writer
- * uses to time its waits for room (dpx_wait.c). Whatever the lie, writes
+ * every 5 ms (or from a second late on), and pokes the eventfd as
+ * audioproxyd does, but lies about its clock (consumed, consumed_ns,
+ * clock_seq, period_frames), which a writer uses to time its waits for
+ * room (dpx_wait.c). Whatever the lie, writes
  * must complete near their duration (well within a generous bound, so a
  * stall timeout or a hang fails), the stream must stay connected, and the
  * writer must not spin: its thread's CPU time stays under half the wall
@@ -20,11 +21,11 @@
 
 #include "hostile.h"
 
-enum lie { HONEST, ZERO_NS, FUTURE_NS, PAST_NS, TORN_SEQLOCK, AHEAD, EARLY, TINY_PERIOD };
+enum lie { HONEST, ZERO_NS, FUTURE_NS, PAST_NS, TORN_SEQLOCK, AHEAD, EARLY, TINY_PERIOD, LATE_START };
 static const char *lie_names[NLIES] = {"honest clock", "consumed_ns 0", "consumed_ns far in the future",
                                        "consumed_ns far in the past", "seqlock stuck odd",
                                        "consumed beyond the writes", "consumed_ns 4 ms early (plausible)",
-                                       "period_frames 1"};
+                                       "period_frames 1", "device starts a second late"};
 
 struct consumer {
 	struct fake *f;
@@ -63,6 +64,8 @@ static void *consume(void *arg)
 	struct dpx_ring_header *h = c->f->hdr;
 	if (c->lie == TINY_PERIOD)
 		__atomic_store_n(&h->period_frames, 1, __ATOMIC_RELEASE);
+	if (c->lie == LATE_START) /* as PulseAudio's idle null sink: no stall to give up on */
+		usleep(1000000);
 	uint64_t rp = 0;
 	int64_t next = mono_ns();
 	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
