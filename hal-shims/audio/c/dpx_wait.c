@@ -19,6 +19,7 @@
 #include "dpx_wait.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <time.h>
 #include <unistd.h>
@@ -115,8 +116,13 @@ int dpx_wait_progress(struct dpx_stream *s, uint64_t before, int64_t deadline)
 		if (r > 0 && p[1].revents)
 			return -1; /* EOF or an unexpected message: either way the stream is over */
 		if (r > 0 && (p[0].revents & POLLIN)) {
+			/* The server shares the eventfd's file: one that made it
+			 * blocking could block this read for good (it drains the
+			 * count first). Give it up, as audioproxyd gives up a
+			 * client that does this. */
+			int fl = fcntl(s->efd, F_GETFL);
 			uint64_t v;
-			if (read(s->efd, &v, sizeof v) < 0 && errno != EAGAIN)
+			if (fl < 0 || !(fl & O_NONBLOCK) || (read(s->efd, &v, sizeof v) < 0 && errno != EAGAIN))
 				return -1;
 		}
 		if (__atomic_load_n(&s->hdr->flags, __ATOMIC_ACQUIRE) & (DPX_FLAG_BROKEN | DPX_FLAG_CLOSED))

@@ -2,10 +2,11 @@
  * hostile.c - the shim's stream code (dpx_stream.c, dpx_connect.c) against
  * a fake audioproxyd that lies: error replies, a memfd shorter than
  * announced or not sealed against shrinking (then shrunk under the shim's
- * mapping), a foreign format, a missing descriptor, a blocking eventfd, a
- * read position beyond what was written, a stream the server gives up, a
- * server that stops consuming (also with an eventfd that stays readable);
- * and (hostile_clock.c) a server that consumes but lies about its clock.
+ * mapping), a foreign format, a missing descriptor, a blocking eventfd
+ * (also one made blocking after the open), a read position beyond what
+ * was written, a stream the server gives up, a server that stops
+ * consuming (also with an eventfd that stays readable); and
+ * (hostile_clock.c) a server that consumes but lies about its clock.
  * In every case the shim must not crash (no SIGBUS), must not leak
  * descriptors, must not spin, must keep writes paced and the position
  * monotonic.
@@ -35,12 +36,12 @@
 int failures;
 
 enum scenario {
-	ERROR_REPLY, SHORT_MEMFD, FOREIGN_FORMAT, ONE_FD, LYING_READ_POS, CLOSED_FLAG, STALLED, READABLE_EFD, BLOCKING_EFD, UNSEALED, NSCEN
+	ERROR_REPLY, SHORT_MEMFD, FOREIGN_FORMAT, ONE_FD, LYING_READ_POS, CLOSED_FLAG, STALLED, READABLE_EFD, BLOCKING_EFD, UNSEALED, NONBLOCK_CLEARED, NSCEN
 };
 static const char *names[] = {"error reply", "memfd shorter than announced", "foreign format", "one descriptor",
                               "read position beyond the writes", "stream closed by the server", "server stops consuming",
                               "eventfd that stays readable, no consuming", "blocking eventfd",
-                              "memfd not sealed against shrinking"};
+                              "memfd not sealed against shrinking", "eventfd made blocking after the open"};
 
 int count_fds(void)
 {
@@ -160,7 +161,12 @@ static void run(enum scenario sc, const char *path)
 	fake_open(&f, sc, path, &s);
 	if (sc == UNSEALED && ftruncate(f.memfd, 0) < 0) /* a shim that mapped it now gets SIGBUS */
 		printf("note: ftruncate: %s\n", strerror(errno));
-	int given_up = sc == LYING_READ_POS || sc == CLOSED_FLAG || sc == STALLED || sc == READABLE_EFD, want = given_up;
+	uint64_t one = 1; /* the shared file: the shim's next read of it could block */
+	if (sc == NONBLOCK_CLEARED && (fcntl(f.efd, F_SETFL, 0) < 0 || write(f.efd, &one, sizeof one) < 0))
+		printf("note: eventfd: %s\n", strerror(errno));
+	int given_up = sc == LYING_READ_POS || sc == CLOSED_FLAG || sc == STALLED || sc == READABLE_EFD ||
+	               sc == NONBLOCK_CLEARED,
+	    want = given_up;
 	CHECK(dpx_stream_connected(&s) == want, "%s: connected %d, want %d\n", names[sc], dpx_stream_connected(&s), want);
 
 	static char buf[960 * FB];
