@@ -38,14 +38,15 @@ static uint32_t sample_bytes(uint16_t format)
 }
 
 /* played caps the server's consumed count f: an output stream cannot have
- * played more than was written on the connection (a huge count would
- * also wrap base + f, and the position, which never goes back, would stick
+ * played more than was written on the connection, an input stream cannot
+ * have captured more than was read plus a ring (a huge count would also
+ * wrap base + f, and the position, which never goes back, would stick
  * there). s->pos is read atomically: this runs on any thread. */
 static uint64_t played(struct dpx_stream *s, uint64_t f)
 {
-	if (s->cfg.dir != DPX_DIR_OUTPUT)
-		return f;
 	uint64_t w = __atomic_load_n(&s->pos, __ATOMIC_RELAXED);
+	if (s->cfg.dir == DPX_DIR_INPUT)
+		w = w + s->capacity < w ? UINT64_MAX : w + s->capacity;
 	return f < w ? f : w;
 }
 
@@ -210,7 +211,7 @@ ssize_t dpx_stream_read(struct dpx_stream *s, void *buf, size_t bytes)
 		uint64_t wp = __atomic_load_n(&h->write_pos, __ATOMIC_ACQUIRE);
 		uint64_t avail = wp - s->pos;
 		if (avail > s->capacity) { /* we fell behind (or the server lies): keep the newest ring-full */
-			s->pos = wp - s->capacity;
+			__atomic_store_n(&s->pos, wp - s->capacity, __ATOMIC_RELAXED);
 			avail = s->capacity;
 		}
 		note_progress(s, wp);
@@ -230,7 +231,7 @@ ssize_t dpx_stream_read(struct dpx_stream *s, void *buf, size_t bytes)
 		copy_ring(s, p, k, 0);
 		p += k * s->frame_bytes;
 		left -= k;
-		s->pos += k;
+		__atomic_store_n(&s->pos, s->pos + k, __ATOMIC_RELAXED);
 		__atomic_store_n(&h->read_pos, s->pos, __ATOMIC_RELEASE);
 	}
 	return (ssize_t)(total * s->frame_bytes);

@@ -41,7 +41,7 @@ struct dpx_stream {
 	uint8_t *data;
 	size_t map_size;
 	uint32_t capacity, dev_period;
-	uint64_t pos; /* our write (output) or read (input) position; stored atomically (output) */
+	uint64_t pos; /* our write (output) or read (input) position; stored atomically */
 	int64_t conn_ns;   /* when this connection was asked for; under lock */
 	uint64_t seen_pos; /* the server's position when we last saw it move, */
 	int64_t seen_ns;   /* and when that was */

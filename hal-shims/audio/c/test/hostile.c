@@ -36,12 +36,13 @@
 int failures;
 
 enum scenario {
-	ERROR_REPLY, SHORT_MEMFD, FOREIGN_FORMAT, ONE_FD, LYING_READ_POS, CLOSED_FLAG, STALLED, READABLE_EFD, BLOCKING_EFD, UNSEALED, NONBLOCK_CLEARED, NSCEN
+	ERROR_REPLY, SHORT_MEMFD, FOREIGN_FORMAT, ONE_FD, LYING_READ_POS, CLOSED_FLAG, STALLED, READABLE_EFD, BLOCKING_EFD, UNSEALED, NONBLOCK_CLEARED, INPUT_HUGE, NSCEN
 };
 static const char *names[] = {"error reply", "memfd shorter than announced", "foreign format", "one descriptor",
                               "read position beyond the writes", "stream closed by the server", "server stops consuming",
                               "eventfd that stays readable, no consuming", "blocking eventfd",
-                              "memfd not sealed against shrinking", "eventfd made blocking after the open"};
+                              "memfd not sealed against shrinking", "eventfd made blocking after the open",
+                              "input: huge consumed count, no capture"};
 
 int count_fds(void)
 {
@@ -113,6 +114,10 @@ static void *serve(void *arg)
 		*f->hdr = (struct dpx_ring_header){.magic = DPX_RING_MAGIC, .version = DPX_RING_VERSION,
 		                                   .header_bytes = DPX_RING_HEADER_SIZE, .capacity_frames = CAP, .frame_bytes = FB,
 		                                   .rate = 48000, .channels = 2, .format = DPX_FORMAT_S16, .period_frames = PERIOD};
+		if (f->sc == INPUT_HUGE) { /* claims to have captured almost 2^64 frames */
+			f->hdr->consumed = ~0ull - 5;
+			f->hdr->consumed_ns = dpx_now_ns();
+		}
 	}
 	struct dpx_ctl_opened m = {.op = DPX_OP_OPENED, .id = 1, .rate = f->sc == FOREIGN_FORMAT ? 44100 : 48000,
 	                           .channels = 2, .format = DPX_FORMAT_S16, .capacity = CAP, .period = PERIOD,
@@ -135,7 +140,7 @@ void fake_open(struct fake *f, int sc, const char *path, struct dpx_stream *s)
 	}
 	pthread_t t;
 	pthread_create(&t, NULL, serve, f);
-	struct dpx_stream_config cfg = {.path = path, .dir = DPX_DIR_OUTPUT, .usage = DPX_USAGE_MEDIA, .rate = 48000,
+	struct dpx_stream_config cfg = {.path = path, .dir = sc == INPUT_HUGE ? DPX_DIR_INPUT : DPX_DIR_OUTPUT, .usage = DPX_USAGE_MEDIA, .rate = 48000,
 	                                .channels = 2, .format = DPX_FORMAT_S16, .period = 960,
 	                                .reconnect_ns = 3600 * 1000000000LL /* no reconnection during the test */};
 	CHECK(dpx_stream_init(s, &cfg) == 0, "init\n");
@@ -165,12 +170,12 @@ static void run(enum scenario sc, const char *path)
 	if (sc == NONBLOCK_CLEARED && (fcntl(f.efd, F_SETFL, 0) < 0 || write(f.efd, &one, sizeof one) < 0))
 		printf("note: eventfd: %s\n", strerror(errno));
 	int given_up = sc == LYING_READ_POS || sc == CLOSED_FLAG || sc == STALLED || sc == READABLE_EFD ||
-	               sc == NONBLOCK_CLEARED,
+	               sc == NONBLOCK_CLEARED || sc == INPUT_HUGE,
 	    want = given_up;
 	CHECK(dpx_stream_connected(&s) == want, "%s: connected %d, want %d\n", names[sc], dpx_stream_connected(&s), want);
 
 	static char buf[960 * FB];
-	uint64_t last = 0, fr;
+	uint64_t last = 0, fr, done = 0;
 	int64_t ns, worst = 0, wall0 = dpx_now_ns(), cpu0 = thread_cpu_ns();
 	/* A server that never consumed is given up after 2 s (a device may
 	 * start late): write for longer than that. */
@@ -183,12 +188,15 @@ static void run(enum scenario sc, const char *path)
 				__atomic_or_fetch(&f.hdr->flags, DPX_FLAG_CLOSED, __ATOMIC_SEQ_CST);
 		}
 		int64_t t0 = dpx_now_ns();
-		ssize_t n = dpx_stream_write(&s, buf, sizeof buf);
+		ssize_t n = sc == INPUT_HUGE ? dpx_stream_read(&s, buf, sizeof buf) : dpx_stream_write(&s, buf, sizeof buf);
 		int64_t took = dpx_now_ns() - t0;
 		CHECK(n >= 0 && n <= (ssize_t)sizeof buf && n % FB == 0, "%s: write returned %zd\n", names[sc], n);
 		worst = took > worst ? took : worst;
 		dpx_stream_position(&s, &fr, &ns);
 		CHECK(fr >= last, "%s: position went back\n", names[sc]);
+		done += n > 0 ? (uint64_t)n / FB : 0; /* a position past that (and, capturing, the ring) is a lie */
+		CHECK(fr <= done + (sc == INPUT_HUGE ? CAP : 0), "%s: position %llu beyond the %llu frames done\n",
+		      names[sc], (unsigned long long)fr, (unsigned long long)done);
 		last = fr;
 	}
 	/* 20 ms writes; a server that does not consume costs two device
