@@ -31,9 +31,15 @@ static int adev_get_master_volume(struct audio_hw_device *d, float *v) { (void)d
 static int adev_set_master_mute(struct audio_hw_device *d, bool m) { (void)d; (void)m; return -ENOSYS; }
 static int adev_get_master_mute(struct audio_hw_device *d, bool *m) { (void)d; (void)m; return -ENOSYS; }
 
+/* The highest audio_mode_t AudioFlinger sets: COMMUNICATION_REDIRECT
+ * (Android 12), after CALL_SCREEN (4, Android 11) and CALL_REDIRECT (5).
+ * A number, not the enum names, which older headers lack. The mode is only
+ * reported (droidplex_mode): call audio follows the server's policy. */
+#define DPX_AUDIO_MODE_MAX 6
+
 static int adev_set_mode(struct audio_hw_device *d, audio_mode_t mode)
 {
-	if (mode < AUDIO_MODE_NORMAL || mode > AUDIO_MODE_IN_COMMUNICATION)
+	if ((int)mode < AUDIO_MODE_NORMAL || (int)mode > DPX_AUDIO_MODE_MAX)
 		return -EINVAL;
 	pthread_mutex_lock(&dev_of(d)->lock);
 	dev_of(d)->mode = mode;

@@ -54,6 +54,18 @@ static void device_contract(struct audio_hw_device *dev)
 	CHECK(p != NULL, "device get_parameters returned NULL\n");
 	free(p);
 	CHECK(dev->set_mode(dev, 99) == -EINVAL, "bad mode accepted\n");
+	CHECK(dev->set_mode(dev, 7) == -EINVAL, "mode 7 accepted\n");
+	/* Android 11's CALL_SCREEN (4) and Android 12's CALL_REDIRECT (5) and
+	 * COMMUNICATION_REDIRECT (6) are modes AudioFlinger sets. */
+	for (int m = 4; m <= 6; m++) {
+		char want[32];
+		snprintf(want, sizeof want, "droidplex_mode=%d", m);
+		CHECK(dev->set_mode(dev, (audio_mode_t)m) == 0, "set_mode %d refused\n", m);
+		p = dev->get_parameters(dev, "droidplex_mode");
+		CHECK(p && strcmp(p, want) == 0, "after set_mode %d: %s\n", m, p ? p : "NULL");
+		free(p);
+	}
+	CHECK(dev->set_mode(dev, AUDIO_MODE_NORMAL) == 0, "set_mode NORMAL\n");
 	CHECK(dev->get_input_buffer_size(dev, NULL) >= 48 * 20 * 4, "input buffer under 20 ms\n");
 }
 
