@@ -76,6 +76,12 @@ static int out_set_parameters(struct audio_stream *s, const char *kv)
 		unsigned long d = strtoul(v, &end, 0);
 		if (end == v || *end)
 			return -EINVAL;
+		/* routing=0 is what AudioFlinger sends when it releases the
+		 * stream's patch (HALs before audio patches), as a rule just
+		 * before the next routing: not a wish, so it is not passed on
+		 * as a withdrawal, which would flip the policy's route to its
+		 * default and back. The container's wish stays until its next
+		 * routing. */
 		if (d != 0) {
 			out_of(s)->devices = (audio_devices_t)d;
 			dpx_stream_route(&out_of(s)->st, (uint32_t)d); /* the server's policy decides */
