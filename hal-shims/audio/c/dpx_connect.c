@@ -21,8 +21,12 @@
 #include "dpx_stream.h"
 
 /* recv_reply receives one packet and up to two descriptors; extra
- * descriptors are closed. Returns the packet length or -errno. */
-static ssize_t recv_reply(int sock, void *buf, size_t len, int fds[2], int *nfds)
+ * descriptors are closed. A signal ends the socket's SO_RCVTIMEO wait
+ * early, and a retry would start it over: a retry waits only until
+ * deadline (CLOCK_MONOTONIC ns), so signals cannot keep it waiting.
+ * Returns the packet length or -errno (-EAGAIN at the deadline, as the
+ * timeout itself gives). */
+static ssize_t recv_reply(int sock, void *buf, size_t len, int fds[2], int *nfds, int64_t deadline)
 {
 	union {
 		struct cmsghdr align;
@@ -31,9 +35,14 @@ static ssize_t recv_reply(int sock, void *buf, size_t len, int fds[2], int *nfds
 	struct iovec iov = {.iov_base = buf, .iov_len = len};
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf};
 	ssize_t n;
-	do {
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	} while (n < 0 && errno == EINTR);
+	while ((n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+		int64_t left = deadline - dpx_now_ns();
+		if (left <= 0)
+			return -EAGAIN;
+		left = (left + 999) / 1000; /* µs, rounded up: never 0, which would mean no timeout */
+		struct timeval tv = {.tv_sec = left / 1000000, .tv_usec = left % 1000000};
+		setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	}
 	if (n < 0)
 		return -errno;
 	*nfds = 0;
@@ -135,7 +144,7 @@ int dpx_stream_connect(struct dpx_stream *s, long timeout_us)
 		uint8_t raw[DPX_CTL_MAX_MSG_SIZE + 1];
 	} m;
 	memset(&m, 0, sizeof m);
-	ssize_t n = recv_reply(sock, &m, sizeof m, fds, &nfds);
+	ssize_t n = recv_reply(sock, &m, sizeof m, fds, &nfds, start + (int64_t)timeout_us * 1000);
 	if (n < 0) {
 		err = (int)n;
 		goto fail;

@@ -6,7 +6,8 @@
  * (also one made blocking after the open), a read position beyond what
  * was written, a stream the server gives up, a server that stops
  * consuming (also with an eventfd that stays readable); and
- * (hostile_clock.c) a server that consumes but lies about its clock.
+ * (hostile_clock.c) a server that consumes but lies about its clock; and
+ * (hostile_storm.c) one that never answers while signals rain.
  * In every case the shim must not crash (no SIGBUS), must not leak
  * descriptors, must not spin, must keep writes paced and the position
  * monotonic.
@@ -228,5 +229,6 @@ int main(void)
 		run((enum scenario)sc, path);
 	for (int lie = 0; lie < NLIES; lie++)
 		run_clock(lie, path);
+	run_storm(path);
 	return failures ? 1 : 0;
 }

@@ -36,6 +36,10 @@ void fake_close(struct fake *f, const char *path);
 int count_fds(void);
 int64_t thread_cpu_ns(void);
 
+/* run_storm opens a stream on a silent server under a signal storm
+ * (hostile_storm.c). */
+void run_storm(const char *path);
+
 /* run_clock runs lie number lie of hostile_clock.c's NLIES. */
 #define NLIES 9
 void run_clock(int lie, const char *path);
