@@ -57,8 +57,9 @@ static struct dpx_out *out_of(const void *s) { return (struct dpx_out *)s; }
 
 static size_t out_get_buffer_size(const struct audio_stream *s) { (void)s; return DPX_HAL_PERIOD_FRAMES * DPX_HAL_FRAME_BYTES; }
 static audio_channel_mask_t out_get_channels(const struct audio_stream *s) { (void)s; return DPX_HAL_OUT_CHANNELS; }
-static audio_devices_t out_get_device(const struct audio_stream *s) { return out_of(s)->devices; }
-static int out_set_device(struct audio_stream *s, audio_devices_t d) { out_of(s)->devices = d; return 0; }
+/* devices is set on the playback thread (routing) and read on any: atomic. */
+static audio_devices_t out_get_device(const struct audio_stream *s) { return __atomic_load_n(&out_of(s)->devices, __ATOMIC_RELAXED); }
+static int out_set_device(struct audio_stream *s, audio_devices_t d) { __atomic_store_n(&out_of(s)->devices, d, __ATOMIC_RELAXED); return 0; }
 
 static int out_standby(struct audio_stream *s)
 {
@@ -83,7 +84,7 @@ static int out_set_parameters(struct audio_stream *s, const char *kv)
 		 * default and back. The container's wish stays until its next
 		 * routing. */
 		if (d != 0) {
-			out_of(s)->devices = (audio_devices_t)d;
+			__atomic_store_n(&out_of(s)->devices, (audio_devices_t)d, __ATOMIC_RELAXED);
 			dpx_stream_route(&out_of(s)->st, (uint32_t)d); /* the server's policy decides */
 		}
 	}
@@ -121,7 +122,7 @@ static char *stream_parameters(struct dpx_stream *st, const char *keys, audio_de
 
 static char *out_get_parameters(const struct audio_stream *s, const char *keys)
 {
-	return stream_parameters(&out_of(s)->st, keys, out_of(s)->devices, "AUDIO_CHANNEL_OUT_STEREO");
+	return stream_parameters(&out_of(s)->st, keys, out_get_device(s), "AUDIO_CHANNEL_OUT_STEREO");
 }
 
 static uint32_t out_get_latency(const struct audio_stream_out *s)
@@ -178,14 +179,14 @@ static struct dpx_in *in_of(const void *s) { return (struct dpx_in *)s; }
 
 static size_t in_get_buffer_size(const struct audio_stream *s) { (void)s; return DPX_HAL_PERIOD_FRAMES * DPX_HAL_FRAME_BYTES; }
 static audio_channel_mask_t in_get_channels(const struct audio_stream *s) { (void)s; return DPX_HAL_IN_CHANNELS; }
-static audio_devices_t in_get_device(const struct audio_stream *s) { return in_of(s)->devices; }
-static int in_set_device(struct audio_stream *s, audio_devices_t d) { in_of(s)->devices = d; return 0; }
+static audio_devices_t in_get_device(const struct audio_stream *s) { return __atomic_load_n(&in_of(s)->devices, __ATOMIC_RELAXED); }
+static int in_set_device(struct audio_stream *s, audio_devices_t d) { __atomic_store_n(&in_of(s)->devices, d, __ATOMIC_RELAXED); return 0; }
 static int in_standby(struct audio_stream *s) { (void)s; return 0; }
 static int in_set_parameters(struct audio_stream *s, const char *kv) { (void)s; (void)kv; return 0; }
 
 static char *in_get_parameters(const struct audio_stream *s, const char *keys)
 {
-	return stream_parameters(&in_of(s)->st, keys, in_of(s)->devices, "AUDIO_CHANNEL_IN_STEREO");
+	return stream_parameters(&in_of(s)->st, keys, in_get_device(s), "AUDIO_CHANNEL_IN_STEREO");
 }
 
 static int in_set_gain(struct audio_stream_in *s, float g) { (void)s; (void)g; return 0; }

@@ -1,7 +1,7 @@
 /*
  * threads.c - the HAL's entry points from two threads at once, as Android
  * calls them: the playback thread writes and goes to standby while another
- * thread asks for positions, latency and parameters. Built with
+ * thread asks for positions, latency, parameters and the device. Built with
  * -fsanitize=thread (make test), so any data race between them fails. No
  * server: the stream paces on its local clock.
  *
@@ -27,7 +27,9 @@ static void *queries(void *arg)
 		CHECK(out->get_render_position(out, &rp) == 0, "get_render_position\n");
 		CHECK(out->get_presentation_position(out, &f, &ts) == 0, "get_presentation_position\n");
 		CHECK(out->get_latency(out) > 0, "get_latency\n");
-		free(c->get_parameters(c, "droidplex_connected;droidplex_waits"));
+		free(c->get_parameters(c, "droidplex_connected;droidplex_waits;routing"));
+		audio_devices_t d = c->get_device(c);
+		CHECK(d == AUDIO_DEVICE_OUT_SPEAKER || d == AUDIO_DEVICE_OUT_WIRED_HEADSET, "get_device %#x\n", (unsigned)d);
 	}
 	return NULL;
 }
@@ -52,6 +54,8 @@ int main(int argc, char **argv)
 		write_all(out, buf, bytes);
 		if (i % 2)
 			CHECK(c->standby(c) == 0, "standby\n");
+		/* AudioFlinger routes on its playback thread, and reads back anywhere */
+		CHECK(c->set_parameters(c, i % 2 ? "routing=4" : "routing=2") == 0, "routing\n");
 	}
 	__atomic_store_n(&done, 1, __ATOMIC_RELEASE);
 	pthread_join(t, NULL);
