@@ -68,6 +68,7 @@ bench: deps build
 	$(GO) run ./rilproxy/rilbench -n 20000 -containers 8 -d 3s
 	$(GO) test -run '^$$' -bench AddedLatency -benchtime 20000x -count 5 ./inputproxy/
 	$(GO) run ./audioproxy/audiobench -streams 2,8,32 -latency 10,20 -dur 10s
+	$(GO) run ./audioproxy/audiobench -streams 8,32 -latency 10,20 -dur 10s -rounds 3
 	$(GO) run ./audioproxy/audiobench -split 2 -systems audioproxy -streams 8,32 -latency 10,20 -dur 10s
 	$(GO) run ./audioproxy/audiobench -client go -systems audioproxy -streams 8,32 -latency 10 -dur 10s
 	$(GO) run ./audioproxy/audiobench -streams 8 -latency 10 -split 2 -ring 4 -dur 60s -load 2 -systems audioproxy
