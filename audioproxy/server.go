@@ -44,6 +44,10 @@ type Server struct {
 	// peers checks every client against its socket's container; nil
 	// trusts the socket. Set before Listen (peercheck.go).
 	peers *peercheck.Checker
+	// bans refuses the new streams of containers that tampered (ban.go);
+	// banFor is the first refusal's length. Guarded by mu.
+	bans   map[*Container]ban
+	banFor time.Duration
 }
 
 // NewServer returns a server adding streams to eng. A stream's ring holds
@@ -51,7 +55,7 @@ type Server struct {
 func NewServer(eng *Engine, ringPeriods int, log *slog.Logger) *Server {
 	s := &Server{eng: eng, log: log, ringPeriods: uint32(max(ringPeriods, 1)),
 		conns: map[*net.UnixConn]struct{}{}, pending: map[*Container]int{}, streams: map[*Stream]*stream{},
-		stop: make(chan struct{}), wdStop: make(chan struct{})}
+		stop: make(chan struct{}), wdStop: make(chan struct{}), bans: map[*Container]ban{}, banFor: defaultBan}
 	s.wd.Go(s.watchdog)
 	return s
 }
@@ -175,6 +179,9 @@ func (s *Server) serve(c *Container, conn *net.UnixConn) {
 	if err == nil {
 		err = req.Validate()
 	}
+	if err == nil {
+		err = s.refusal(c)
+	}
 	if err == nil && req.Params != s.eng.dev.Params {
 		d := s.eng.dev
 		err = fmt.Errorf("%w: the device plays %d Hz, %d channels, %v; open the stream in that format",
@@ -209,6 +216,9 @@ func (s *Server) serve(c *Container, conn *net.UnixConn) {
 	}
 	log.Info("stream opened", "id", st.s.id, "dir", req.Dir, "usage", req.Usage, "frames", st.s.geo.Capacity)
 	reason := s.hold(conn, st)
+	if st.tampered.Load() { // before the client can see its stream end
+		s.penalize(c, log)
+	}
 	log.Info("stream closed", "id", st.s.id, "reason", reason, "underruns", st.s.Underruns())
 }
 

@@ -16,7 +16,10 @@ type stream struct {
 	efd     *os.File
 	fd      int // efd's descriptor, valid until efd is closed
 	mem     []byte
-	hostile atomic.Bool
+	hostile atomic.Bool // drop the stream
+	// tampered: the client cleared O_NONBLOCK on the shared eventfd,
+	// which no accident does; its container is refused for a while (ban.go).
+	tampered atomic.Bool
 }
 
 // Wake is called by the device callback when the shim waits for room: a
@@ -30,6 +33,7 @@ type stream struct {
 // the counter (unblocking the write) and drops the stream.
 func (st *stream) Wake() {
 	if !linux.EventfdPokeIfNonBlocking(st.fd) {
+		st.tampered.Store(true)
 		st.hostile.Store(true)
 	}
 }
@@ -46,13 +50,20 @@ func (st *stream) initFd() bool {
 // drain empties the eventfd's counter, releasing a write blocked on it. It
 // goes through the file (so the descriptor cannot be closed and reused
 // meanwhile) and never blocks, even if the client switched the eventfd back
-// to blocking mode and emptied it first.
-func (st *stream) drain() {
+// to blocking mode and emptied it first. It reports whether the client had
+// cleared O_NONBLOCK: only then was the write blocked by tampering, not
+// merely slow (the machine stalled).
+func (st *stream) drain() (tampered bool) {
 	rc, err := st.efd.SyscallConn()
 	if err != nil {
-		return
+		return false
 	}
-	_ = rc.Control(func(fd uintptr) { _, _ = linux.EventfdDrain(int(fd)) })
+	_ = rc.Control(func(fd uintptr) {
+		nb, err := linux.NonBlocking(int(fd))
+		tampered = err == nil && !nb
+		_, _ = linux.EventfdDrain(int(fd))
+	})
+	return tampered
 }
 
 // free frees the ring and the eventfd of a stream detached from the engine.
@@ -89,7 +100,9 @@ func (s *Server) watchdog() {
 		if st != nil {
 			s.log.Warn("device callback blocked on a client's eventfd; dropping the stream", "container", cur.c.name, "id", cur.id)
 			st.hostile.Store(true)
-			st.drain()
+			if st.drain() {
+				st.tampered.Store(true)
+			}
 		}
 		last = nil
 	}
