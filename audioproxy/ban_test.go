@@ -11,12 +11,12 @@ import (
 
 	"droidplex/audioproxy/wire"
 	"droidplex/internal/linux"
-	"droidplex/internal/unixsock"
 )
 
-// tamper opens a stream in container c, clears O_NONBLOCK on its shared
-// eventfd (so that the device callback's wake-up could block) and asks
-// for a wake-up; it returns once the server has dropped the stream.
+// tamper opens a stream in container c, switches its shared eventfd to
+// blocking mode (so that a wake-up from the device callback could block)
+// and asks for a wake-up; it returns once the server has dropped the
+// stream.
 func tamper(t *testing.T, ts *testServer, c string) {
 	t.Helper()
 	conn, mf, ef := rawOpen(t, ts.sock[c])
@@ -34,7 +34,7 @@ func tamper(t *testing.T, ts *testServer, c string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ring.SetWritePos(960)
+	ring.SetWritePos(960) // data to consume, and a waiting writer to wake
 	ring.SetFlags(wire.FlagWaiting)
 	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	if n, err := conn.Read(make([]byte, 16)); n != 0 || err == nil {
@@ -46,24 +46,11 @@ func tamper(t *testing.T, ts *testServer, c string) {
 // server's refusal, or nil (the stream is then closed at once).
 func tryOpen(t *testing.T, ts *testServer, c string) error {
 	t.Helper()
-	conn, err := unixsock.Dial(unixsock.SeqPacket, ts.sock[c])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	req := wire.Open{Dir: wire.Output, Usage: wire.UsageMedia, Params: testDev.Params}
-	if _, err := conn.Write(wire.AppendOpen(nil, req)); err != nil {
-		t.Fatal(err)
-	}
-	buf := make([]byte, wire.MaxMsgSize)
-	n, files, err := unixsock.RecvFds(conn, buf, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn, files, err := requestStream(t, ts.sock[c])
+	conn.Close()
 	for _, f := range files {
 		f.Close()
 	}
-	_, err = wire.DecodeReply(buf[:n])
 	return err
 }
 

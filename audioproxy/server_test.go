@@ -173,6 +173,18 @@ func TestRingIsSealed(t *testing.T) {
 // rawOpen opens a stream by hand, returning the connection and descriptors.
 func rawOpen(t *testing.T, path string) (*net.UnixConn, *os.File, *os.File) {
 	t.Helper()
+	conn, files, err := requestStream(t, path)
+	if err != nil || len(files) != 2 {
+		t.Fatalf("reply: %v, %d fds", err, len(files))
+	}
+	return conn, files[0], files[1]
+}
+
+// requestStream asks the socket at path for an output stream in the test
+// device's format and returns the connection, the descriptors the reply
+// carried and the server's refusal, if it refused.
+func requestStream(t *testing.T, path string) (*net.UnixConn, []*os.File, error) {
+	t.Helper()
 	conn, err := unixsock.Dial(unixsock.SeqPacket, path)
 	if err != nil {
 		t.Fatal(err)
@@ -186,10 +198,8 @@ func rawOpen(t *testing.T, path string) (*net.UnixConn, *os.File, *os.File) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := wire.DecodeReply(buf[:n]); err != nil || len(files) != 2 {
-		t.Fatalf("reply: %v, %d fds", err, len(files))
-	}
-	return conn, files[0], files[1]
+	_, err = wire.DecodeReply(buf[:n])
+	return conn, files, err
 }
 
 func TestStreamLimitRefusedWithClearError(t *testing.T) {
